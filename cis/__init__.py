@@ -1,0 +1,1 @@
+"""CIS core: settings, shared record types, text folding, engines and the `cis` CLI."""

@@ -1,0 +1,66 @@
+"""The `cis` command: crawl, index, serve, and run a local Elasticsearch.
+
+Each sub-command is a short function over the settings; known failures end in a
+one-line message and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from cis import commands
+from cis.errors import CisError
+from cis.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="cis", description="CIS, the social-innovation metasearch."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    crawl = _add(sub, "crawl", commands.crawl, "crawl contributor sites into the raw store")
+    crawl.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
+    _add(sub, "index", commands.index, "apply new, changed and vanished projects to the live index")
+    _add(sub, "reindex", commands.reindex, "rebuild the whole index from the raw store, swap it in")
+    serve = _add(sub, "serve", commands.serve, "serve the search API with gunicorn")
+    serve.add_argument("--port", type=int, help="port (default: CIS_PORT)")
+    demo = _add(sub, "demo", commands.demo, "crawl the fixture sites, index them, serve")
+    demo.add_argument("--projects", type=int, default=600, help="fixture projects to generate")
+    demo.add_argument("--no-serve", action="store_true", help="stop after indexing")
+    es = _add(sub, "es", commands.es, "run a local Elasticsearch node (needs a JDK and Maven)")
+    es.add_argument("action", choices=["start", "stop", "status"])
+    _add(sub, "settings", commands.settings_table, "print every setting as a Markdown table")
+    return parser
+
+
+def _add(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    handler: Handler,
+    help_text: str,
+) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `cis` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return int(args.handler(args, settings))
+    except CisError as error:
+        print(f"cis {args.command}: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

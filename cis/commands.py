@@ -1,0 +1,102 @@
+"""What each `cis` sub-command does; heavy imports stay inside the command that needs them."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from cis.settings import PROJECT_ROOT, SETTINGS, Settings
+
+FIXTURE_SOURCES_DIR = PROJECT_ROOT / "crawlers" / "sources_fixtures"
+GUNICORN_CONFIG = PROJECT_ROOT / "search_service" / "gunicorn.conf.py"
+
+
+def crawl(args: argparse.Namespace, settings: Settings) -> int:
+    """Crawl the chosen sources (all by default) and print their reports."""
+    from crawlers.report import format_report_table
+    from crawlers.run import crawl as run_crawl
+
+    reports = run_crawl(settings, args.sources or None)
+    print(format_report_table(reports))
+    return 0 if all(r.status == "ok" for r in reports) else 1
+
+
+def index(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply the raw store's changes to the live index."""
+    from indexer.pipeline import apply_increments
+
+    print(apply_increments(settings).summary())
+    return 0
+
+
+def reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """Rebuild everything from the raw store and swap it in."""
+    from indexer.pipeline import rebuild
+
+    print(rebuild(settings).summary())
+    return 0
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Replace this process with gunicorn serving the search service."""
+    from cis.engines import open_engine
+
+    open_engine(settings).health()  # fail now, in one line, rather than in every worker
+    env = {**os.environ, "CIS_PORT": str(args.port or settings.port)}
+    print(f"serving on http://{settings.host}:{env['CIS_PORT']}", flush=True)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(GUNICORN_CONFIG),
+        "search_service:create_app()",
+    ]
+    os.execvpe(sys.executable, command, env)
+
+
+def demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Generate and serve the fixture sites, crawl them, reindex, then serve the API."""
+    from cis.fixture_sites import generate_sites, serve_sites
+    from crawlers.report import format_report_table
+    from crawlers.run import crawl as run_crawl
+
+    root = settings.data_dir / "fixture_sites"
+    manifest = generate_sites(root, projects=args.projects)
+    with serve_sites(root) as server:
+        base_urls = {site.id: server.base_url(site.id) for site in manifest.sites}
+        reports = run_crawl(
+            settings, sorted(base_urls), sources_dir=FIXTURE_SOURCES_DIR, base_urls=base_urls
+        )
+    print(format_report_table(reports))
+    reindex(args, settings)
+    return 0 if args.no_serve else serve(args, settings)
+
+
+def es(args: argparse.Namespace, settings: Settings) -> int:
+    """Start, stop or describe the local Elasticsearch node."""
+    from cis.localnode.node import LocalNode
+
+    node = LocalNode(settings)
+    if args.action == "start":
+        info = node.start()
+        print(
+            f"Elasticsearch {settings.es_version} green at {info.url} (pid {info.pid}, {info.started_in_s} s)"
+        )
+        print(f"use it with: export CIS_ELASTICSEARCH_URL={info.url}")
+    elif args.action == "stop":
+        print("stopped" if node.stop() else "not running")
+    else:
+        status = node.status()
+        print(f"running at {status.url} (pid {status.pid})" if status else "not running")
+        return 0 if status else 1
+    return 0
+
+
+def settings_table(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the settings as the README's Markdown table."""
+    print("| Variable | Default | Meaning |\n|---|---|---|")
+    for s in SETTINGS:
+        print(f"| `CIS_{s.name.upper()}` | `{s.default}` | {s.help} |")
+    return 0

@@ -1,0 +1,92 @@
+"""Schema and row writing of the embedded engine: one SQLite file with FTS5 and R*Tree."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+
+from cis.facets import SEARCH_FIELDS, facet_values, folded_search_text
+from cis.records import Project
+from cis.text import sort_key as title_sort_key
+
+FTS_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS projects (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    sort_key TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS projects_fts USING fts5(
+    {", ".join(FTS_COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS facet_values (
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    project INTEGER NOT NULL,
+    PRIMARY KEY (facet, value, project)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS facet_values_by_project ON facet_values (project, facet);
+CREATE VIRTUAL TABLE IF NOT EXISTS projects_geo USING rtree(
+    project, min_lat, max_lat, min_lon, max_lon
+);
+"""
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Create every table (idempotent)."""
+    conn.executescript(SCHEMA)
+
+
+def sort_key(project: Project) -> str:
+    """Browse order when there is no query: title, then id for a stable tie-break."""
+    return f"{title_sort_key(project['title'])}\x00{project['id']}"
+
+
+def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> int:
+    """Insert or replace ``projects`` with their FTS text, facet values and point."""
+    written = 0
+    for project in projects:
+        delete_project(conn, project["id"])
+        cursor = conn.execute(
+            "INSERT INTO projects (id, sort_key, doc) VALUES (?, ?, ?)",
+            (project["id"], sort_key(project), json.dumps(project, ensure_ascii=False)),
+        )
+        _index_row(conn, int(cursor.lastrowid or 0), project)
+        written += 1
+    return written
+
+
+def _index_row(conn: sqlite3.Connection, row: int, project: Project) -> None:
+    text = folded_search_text(project)
+    placeholders = ", ".join("?" for _ in FTS_COLUMNS)
+    conn.execute(
+        f"INSERT INTO projects_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, {placeholders})",
+        (row, *(text[c] for c in FTS_COLUMNS)),
+    )
+    conn.executemany(
+        "INSERT INTO facet_values (facet, value, project) VALUES (?, ?, ?)",
+        [
+            (facet, value, row)
+            for facet, values in facet_values(project).items()
+            for value in values
+        ],
+    )
+    if location := project.get("location"):
+        lat, lon = location["lat"], location["lon"]
+        conn.execute("INSERT INTO projects_geo VALUES (?, ?, ?, ?, ?)", (row, lat, lat, lon, lon))
+
+
+def delete_project(conn: sqlite3.Connection, project_id: str) -> bool:
+    """Remove one project and everything indexed for it; False when it was absent."""
+    found = conn.execute("SELECT rowid FROM projects WHERE id = ?", (project_id,)).fetchone()
+    if found is None:
+        return False
+    row = found[0]
+    conn.execute("DELETE FROM projects WHERE rowid = ?", (row,))
+    conn.execute("DELETE FROM projects_fts WHERE rowid = ?", (row,))
+    conn.execute("DELETE FROM facet_values WHERE project = ?", (row,))
+    conn.execute("DELETE FROM projects_geo WHERE project = ?", (row,))
+    return True

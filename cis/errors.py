@@ -1,0 +1,5 @@
+"""The root of every failure CIS reports to a user as one line, without a traceback."""
+
+
+class CisError(Exception):
+    """A known failure with a message that says what to do."""

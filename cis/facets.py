@@ -1,0 +1,84 @@
+"""The facets and searchable fields, declared once as data; engines and the API loop over them.
+
+Adding a facet is one line in ``FACETS``: its API name and the project field it counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from cis.records import Project
+from cis.text import fold
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A filterable, countable keyword field of the project record."""
+
+    name: str  # API parameter and response key
+    path: str  # dotted path in the project record (lists are traversed)
+    label: str
+
+
+FACETS: tuple[Facet, ...] = (
+    Facet("domain", "domains", "Domaines"),
+    Facet("public", "publics", "Publics"),
+    Facet("method", "methods", "Méthodes"),
+    Facet("code", "codes", "Codes CIS"),
+    Facet("source", "sources.source", "Contributeurs"),
+    Facet("region", "address.region_code", "Régions"),
+    Facet("departement", "address.departement_code", "Départements"),
+    Facet("commune", "address.commune_code", "Communes"),
+)
+FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
+
+
+@dataclass(frozen=True)
+class SearchField:
+    """A full-text field: its folded text is indexed, and matches on it weigh ``boost``."""
+
+    name: str
+    paths: tuple[str, ...]
+    boost: float
+
+
+SEARCH_FIELDS: tuple[SearchField, ...] = (
+    SearchField("title", ("title",), 3.0),
+    SearchField("organisation", ("organisation",), 2.0),
+    SearchField("place", ("address.commune", "address.departement", "address.region"), 1.5),
+    SearchField("summary", ("summary",), 1.5),
+    SearchField("tags", ("raw_tags_flat",), 1.2),
+    SearchField("description", ("description",), 1.0),
+)
+
+
+def values_at(record: Any, path: str) -> list[str]:
+    """Every non-empty string at a dotted ``path`` of ``record``, traversing lists."""
+    return [str(v) for v in _walk(record, path.split(".")) if v not in (None, "")]
+
+
+def _walk(node: Any, keys: list[str]) -> Iterator[Any]:
+    if isinstance(node, list):
+        for element in node:
+            yield from _walk(element, keys)
+    elif not keys:
+        yield node
+    elif isinstance(node, dict):
+        yield from _walk(node.get(keys[0]), keys[1:])
+
+
+def facet_values(project: Project) -> dict[str, list[str]]:
+    """Facet name → the project's distinct values for it."""
+    return {f.name: sorted(set(values_at(project, f.path))) for f in FACETS}
+
+
+def folded_search_text(project: Project) -> dict[str, str]:
+    """Search field name → folded text to index for ``project``."""
+    extra = {"raw_tags_flat": [t for tags in project.get("raw_tags", {}).values() for t in tags]}
+    record = {**project, **extra}
+    return {
+        f.name: fold(" ".join(v for p in f.paths for v in values_at(record, p)))
+        for f in SEARCH_FIELDS
+    }

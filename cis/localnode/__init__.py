@@ -1,0 +1,1 @@
+"""A real single-node Elasticsearch for development and tests, installed from Maven Central."""

@@ -1,0 +1,128 @@
+"""All configuration in one place: defaults, overridden by ``CIS_*`` environment variables.
+
+Every setting is declared once in ``SETTINGS`` (name, default, help); the README's
+settings table is generated from it (``cis settings``) so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from cis.errors import CisError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented configuration knob."""
+
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "data", "Where the raw store, reports and the embedded index live."),
+    Setting(
+        "elasticsearch_url",
+        "",
+        "Elasticsearch URL; empty selects the embedded SQLite engine.",
+    ),
+    Setting(
+        "index_alias", "cis-projects", "Alias (ES) under which the live project index is served."
+    ),
+    Setting(
+        "sources_dir", "crawlers/sources", "Folder of contributor configs (one file per source)."
+    ),
+    Setting("host", "127.0.0.1", "Address `cis serve` binds to."),
+    Setting("port", "8000", "Port `cis serve` listens on."),
+    Setting("workers", "2", "gunicorn worker processes for `cis serve`."),
+    Setting(
+        "user_agent",
+        "CIS-bot/0.1 (+https://github.com/cis-metasearch/cis; contact: cis@example.org)",
+        "User-Agent sent by the crawlers, with a contact URL.",
+    ),
+    Setting(
+        "polite", "1", "1 obeys robots.txt, AutoThrottle and per-domain limits; 0 for benchmarks."
+    ),
+    Setting("es_version", "8.19.21", "Elasticsearch version `cis es start` installs (Maven)."),
+    Setting(
+        "es_home", "", "Where `cis es` unpacks and runs its node (default: <tmp>/cis-es-<uid>)."
+    ),
+    Setting("es_port", "9250", "HTTP port of the local node (`0`: any free port)."),
+    Setting("es_heap", "512m", "JVM heap of the local node."),
+    Setting("java_home", "", "JDK for the local node (default: JAVA_HOME, then `java` on PATH)."),
+    Setting("log_level", "INFO", "Python log level."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration; build it with ``Settings.from_env()``."""
+
+    data_dir: Path
+    elasticsearch_url: str
+    index_alias: str
+    sources_dir: Path
+    host: str
+    port: int
+    workers: int
+    user_agent: str
+    polite: bool
+    es_version: str
+    es_home: Path
+    es_port: int
+    es_heap: str
+    java_home: str
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then ``CIS_<NAME>`` variables from ``env``, then keyword overrides."""
+        env = os.environ if env is None else env
+        raw = {s.name: env.get(f"CIS_{s.name.upper()}", s.default) for s in SETTINGS}
+        raw["java_home"] = raw["java_home"] or env.get("JAVA_HOME", "")
+        raw.update({k: str(v) for k, v in overrides.items()})
+        return cls(**{f.name: _convert(f.name, raw[f.name]) for f in fields(cls)})
+
+    @property
+    def raw_dir(self) -> Path:
+        """Root of the raw store (``<data_dir>/raw``)."""
+        return self.data_dir / "raw"
+
+    @property
+    def sqlite_path(self) -> Path:
+        """The embedded engine's database file."""
+        return self.data_dir / "cis.sqlite3"
+
+
+class ConfigError(CisError, ValueError):
+    """A ``CIS_*`` variable holds a value of the wrong form."""
+
+
+def _convert(name: str, value: str) -> Any:
+    if name in ("port", "workers", "es_port"):
+        if not value.strip().isdigit():
+            raise ConfigError(f"CIS_{name.upper()} must be a whole number, got {value!r}")
+        return int(value)
+    if name == "polite":
+        return value.strip().lower() not in ("0", "false", "no", "off")
+    if name in ("data_dir", "sources_dir"):
+        path = Path(value)
+        return path if path.is_absolute() else PROJECT_ROOT / path
+    if name == "es_home":
+        return Path(value) if value else _default_es_home()
+    return value
+
+
+def _default_es_home() -> Path:
+    # Under the system temp dir because, run as root, the node drops to `nobody`
+    # and needs a path every user can traverse (a home folder often is not).
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"cis-es-{os.getuid()}"

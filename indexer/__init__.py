@@ -1,0 +1,1 @@
+"""Indexer: raw store → normalised listings → merged projects → engine (the only writer)."""

@@ -1,0 +1,70 @@
+"""One JSON error path for the API: an ApiError hierarchy and the handlers that render it."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from cis.engines import EngineError, EngineUnavailable
+
+
+class ApiError(Exception):
+    """An error the API reports as JSON with ``status``."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parameter = parameter
+
+    def to_json(self) -> dict[str, object]:
+        body: dict[str, object] = {"code": self.code, "message": self.message}
+        if self.parameter:
+            body["parameter"] = self.parameter
+        return {"error": body}
+
+
+class BadParameter(ApiError):
+    status = 400
+    code = "invalid_parameter"
+
+
+class NotFound(ApiError):
+    status = 404
+    code = "not_found"
+
+
+class Unavailable(ApiError):
+    status = 503
+    code = "engine_unavailable"
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render every error, ours or Flask's, as one JSON shape."""
+
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError) -> tuple[Response, int]:
+        return jsonify(error.to_json()), error.status
+
+    @app.errorhandler(EngineUnavailable)
+    def engine_down(error: EngineUnavailable) -> tuple[Response, int]:
+        app.logger.warning("search engine unavailable: %s", error)
+        return api_error(Unavailable("the search engine is unavailable, retry shortly"))
+
+    @app.errorhandler(EngineError)
+    def engine_failed(error: EngineError) -> tuple[Response, int]:
+        app.logger.error("search engine error: %s", error)
+        return api_error(ApiError("the search engine failed on this request"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response, int]:
+        status = error.code or 500
+        body = {
+            "error": {
+                "code": (error.name or "error").lower().replace(" ", "_"),
+                "message": error.description,
+            }
+        }
+        return jsonify(body), status

@@ -1,0 +1,104 @@
+"""Validation of search parameters at the boundary: query string in, SearchRequest out.
+
+Every rule names the parameter it checks, so a partner reading a 400 knows what to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from werkzeug.datastructures import MultiDict
+
+from cis.engines.base import BBox, SearchRequest
+from cis.facets import FACETS_BY_NAME
+from search_service.errors import BadParameter
+
+T = TypeVar("T")
+
+MAX_QUERY_LENGTH = 500
+MAX_SIZE = 100
+DEFAULT_SIZE = 40
+# Plain paging stops here (the Elasticsearch result window); deeper walks need filters.
+MAX_WINDOW = 10_000
+MAX_VALUES_PER_FACET = 50
+SEARCH_PARAMETERS = frozenset({"q", "page", "size", "bbox", "facets", *FACETS_BY_NAME})
+
+
+def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
+    """Build the SearchRequest a query string asks for, or raise BadParameter."""
+    if unknown := sorted(set(args) - SEARCH_PARAMETERS):
+        known = ", ".join(sorted(SEARCH_PARAMETERS))
+        raise BadParameter(
+            f"unknown parameter {unknown[0]!r}; known: {known}", parameter=unknown[0]
+        )
+    text = args.get("q", "")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise BadParameter(f"q is longer than {MAX_QUERY_LENGTH} characters", parameter="q")
+    page = _bounded_int(args, "page", default=1, low=1, high=MAX_WINDOW)
+    size = _bounded_int(args, "size", default=DEFAULT_SIZE, low=1, high=MAX_SIZE)
+    if page * size > MAX_WINDOW:
+        raise BadParameter(
+            f"page * size must stay within {MAX_WINDOW}: narrow the search", parameter="page"
+        )
+    return SearchRequest(
+        text=text,
+        filters=_facet_filters(args),
+        bbox=_optional(args, "bbox", parse_bbox),
+        page=page,
+        size=size,
+        facets=_optional(args, "facets", parse_facet_names) or tuple(FACETS_BY_NAME),
+    )
+
+
+def _bounded_int(args: MultiDict[str, str], name: str, *, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadParameter(
+            f"{name} must be a whole number from {low} to {high}, got {raw!r}", parameter=name
+        )
+    return int(raw)
+
+
+def _facet_filters(args: MultiDict[str, str]) -> dict[str, tuple[str, ...]]:
+    filters: dict[str, tuple[str, ...]] = {}
+    for facet in FACETS_BY_NAME:
+        values = [v.strip() for raw in args.getlist(facet) for v in raw.split(",") if v.strip()]
+        if len(values) > MAX_VALUES_PER_FACET:
+            raise BadParameter(
+                f"{facet} takes at most {MAX_VALUES_PER_FACET} values", parameter=facet
+            )
+        if values:
+            filters[facet] = tuple(dict.fromkeys(values))
+    return filters
+
+
+def _optional(args: MultiDict[str, str], name: str, parse: Callable[[str], T]) -> T | None:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return parse(raw)
+    except ValueError as error:
+        raise BadParameter(f"{name}: {error}", parameter=name) from error
+
+
+def parse_bbox(raw: str) -> BBox:
+    """``west,south,east,north`` in degrees (GeoJSON order) → BBox."""
+    parts = raw.split(",")
+    if len(parts) != 4:
+        raise ValueError(f"expected west,south,east,north, got {raw!r}")
+    west, south, east, north = (float(p) for p in parts)
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        raise ValueError(f"coordinates out of range or south > north in {raw!r}")
+    return BBox(south=south, west=west, north=north, east=east)
+
+
+def parse_facet_names(raw: str) -> tuple[str, ...]:
+    """Comma-separated facet names to count, each one known."""
+    names = tuple(n.strip() for n in raw.split(",") if n.strip())
+    if unknown := [n for n in names if n not in FACETS_BY_NAME]:
+        raise ValueError(f"unknown facet {unknown[0]!r}; known: {', '.join(FACETS_BY_NAME)}")
+    return names
