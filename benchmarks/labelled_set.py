@@ -106,6 +106,7 @@ class _Generator:
         self.pools = {k: _pool(v) for k, v in dict(theme=THEMES, act=ACTS, public=PUBLICS,
                       freq=FREQS, word=WORDS, org=ORGS).items()}  # fmt: skip
         self.out = LabelledSet([], [], [])
+        self.network_towns: set[tuple[int, tuple[str, str]]] = set()
 
     def pick(self, pool: str) -> str:
         return self.rng.choice(self.pools[pool])
@@ -160,13 +161,14 @@ class _Generator:
     def project(self, label: int, network: int) -> None:
         """Emit one project's listings: a base listing, then 0–2 variants from other sources."""
         town = self.town()
+        while network >= 0 and (network, town) in self.network_towns:
+            town = self.town()  # one member per town: hard negatives are other towns
+        self.network_towns.add((network, town))
         theme = self.pools["theme"][network] if network >= 0 else ""
         base = self.base(label, town, theme)
         copies = self.rng.choices((1, 2, 3), weights=(60, 28, 12))[0]
         sources = self.rng.sample(SOURCES, copies)
         variants = [self.variant(base, label) for _ in sources[1:]]
-        if any(v.siret for v in variants):  # rewritten or moved variants rely on the SIRET
-            base.siret = next(v.siret for v in variants if v.siret)
         for listing, source in zip([base, *variants], sources, strict=True):
             if listing.url == SAME_PAGE:  # found twice at one contributor: one page, one key
                 listing.source, listing.url = base.source, base.url
@@ -199,8 +201,8 @@ class _Generator:
         copy = replace(base, title=title, summary=summary, description=summary, siret="")
         copy.raw_tags = [t.upper() for t in base.raw_tags[: self.rng.randint(0, 2)]]
         copy.website = base.website if self.rng.random() < 0.7 else ""
-        if kind in ("rewrite", "moved"):
-            copy.siret = base.siret or str(self.rng.randrange(10**13, 10**14))
+        if kind in ("rewrite", "moved"):  # their only link to the base is the SIRET
+            base.siret = copy.siret = base.siret or str(self.rng.randrange(10**13, 10**14))
         if kind == "moved":
             code = base.address["commune_code"]
             copy.address = self.address(*self.rng.choice(self.by_departement[departement_of(code)]))

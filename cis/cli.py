@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--projects", type=int, default=600, help="fixture projects to generate")
     demo.add_argument("--no-serve", action="store_true", help="stop after indexing")
     es = _add(sub, "es", commands.es, "run a local Elasticsearch node (needs a JDK and Maven)")
-    es.add_argument("action", choices=["start", "stop", "status"])
+    es.add_argument("action", choices=["check", "start", "stop", "status"])
     _add(sub, "settings", commands.settings_table, "print every setting as a Markdown table")
     return parser
 

@@ -79,7 +79,9 @@ def es(args: argparse.Namespace, settings: Settings) -> int:
     from cis.localnode.node import LocalNode
 
     node = LocalNode(settings)
-    if args.action == "start":
+    if args.action == "check":
+        print(check_elasticsearch_prerequisites(settings))
+    elif args.action == "start":
         info = node.start()
         print(
             f"Elasticsearch {settings.es_version} green at {info.url} (pid {info.pid}, {info.started_in_s} s)"
@@ -92,6 +94,25 @@ def es(args: argparse.Namespace, settings: Settings) -> int:
         print(f"running at {status.url} (pid {status.pid})" if status else "not running")
         return 0 if status else 1
     return 0
+
+
+def check_elasticsearch_prerequisites(settings: Settings) -> str:
+    """What the tests will use for Elasticsearch; raises NodeSetupError when nothing fits."""
+    import shutil
+
+    from cis.engines import open_engine
+    from cis.localnode.install import NodeSetupError, find_java
+
+    if settings.elasticsearch_url:
+        open_engine(settings).health()
+        return f"Elasticsearch: existing cluster at {settings.elasticsearch_url}"
+    java_home = find_java(settings.java_home, settings.es_version)
+    if shutil.which("mvn") is None:
+        raise NodeSetupError(
+            "Maven (`mvn`) is needed to download Elasticsearch; install it "
+            "(apt install maven) or set CIS_ELASTICSEARCH_URL to an existing cluster"
+        )
+    return f"Elasticsearch {settings.es_version}: local node with the JDK at {java_home}, via Maven"
 
 
 def settings_table(args: argparse.Namespace, settings: Settings) -> int:

@@ -215,7 +215,6 @@ def _limits(reader: Reader, raw: Mapping[str, Any]) -> Limits:
 
 def _check_kind_needs(reader: Reader, config: SourceConfig) -> None:
     nav, records = config.navigation, config.records
-    own_title = "title" in config.fields or config.follows_detail
     if config.kind in ("html", "structured") and nav.follow is None and nav.items is None:
         reader.error("navigation", f"kind {config.kind} needs navigation.items or .follow")
     if config.kind == "html" and nav.follow is None and "title" not in config.fields:
@@ -226,5 +225,14 @@ def _check_kind_needs(reader: Reader, config: SourceConfig) -> None:
         reader.error("records", "kind api needs records.items and records.url (dotted paths)")
     if config.kind == "csv" and not records.url:
         reader.error("records.url", "kind csv needs the column holding each row's page URL")
-    if config.kind in ("api", "csv", "feed") and not own_title:
+    if config.kind in ("api", "csv", "feed"):
+        _check_record_fields(reader, config)
+
+
+def _check_record_fields(reader: Reader, config: SourceConfig) -> None:
+    title = config.fields.get("title")
+    if not config.records.follow and (title is None or title.kind != "path"):
         reader.error("fields.title", f"kind {config.kind} needs a title path or records.follow")
+    for name, spec in config.fields.items():
+        if spec.kind != "path" and not config.records.follow:
+            reader.error(f"fields.{name}", f"{spec.kind} reads detail pages: set records.follow")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cis.text import fold
 
@@ -24,11 +25,41 @@ _ABBREVIATIONS = {"saint": "st", "sainte": "ste"}
 _DROPPED = frozenset({"arrondissement", "arr", "arrdt"})
 _COUNTRY = "france"
 STREET_WORDS = frozenset(
-    "rue avenue av bd boulevard place pl chemin ch route rte allee impasse imp quai cours "
-    "square passage lieu dit lotissement residence za zi zac zone hameau batiment bat".split()
+    [
+        "rue",
+        "avenue",
+        "av",
+        "bd",
+        "boulevard",
+        "place",
+        "pl",
+        "chemin",
+        "ch",
+        "route",
+        "rte",
+        "allee",
+        "impasse",
+        "imp",
+        "quai",
+        "cours",
+        "square",
+        "passage",
+        "lieu",
+        "dit",
+        "lotissement",
+        "residence",
+        "za",
+        "zi",
+        "zac",
+        "zone",
+        "hameau",
+        "batiment",
+        "bat",
+    ]
 )
 
 
+@lru_cache(maxsize=1 << 17)
 def fold_place(text: str) -> str:
     """The look-up key of a place name: folded, "saint" → "st", ordinals → numbers."""
     words = _ORDINAL.sub(r"\1", fold(text)).split()

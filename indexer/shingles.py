@@ -10,6 +10,7 @@ is replaced by the identity.
 
 from __future__ import annotations
 
+import pickle
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,10 +18,18 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 
 from cis.text import fold
-from indexer.dedup_params import NUM_PERM, SCHEME, SEED, SHINGLE_KIND, SHINGLE_SIZE
+from indexer.dedup_params import (
+    LSH_THRESHOLD,
+    LSH_WEIGHTS,
+    NUM_PERM,
+    SCHEME,
+    SEED,
+    SHINGLE_KIND,
+    SHINGLE_SIZE,
+)
 from indexer.listing import Listing
 
 TEXT_CHARS = 300  # summary stand-in cut from the description when a listing has no summary
@@ -149,3 +158,63 @@ def _permutations() -> np.ndarray:
 def as_minhash(signature: np.ndarray) -> MinHash:
     """A datasketch MinHash carrying a stored signature (for LSH insert and query)."""
     return MinHash(hashvalues=signature, permutations=_permutations(), seed=SEED, scheme=SCHEME)
+
+
+def _new_lsh() -> MinHashLSH:
+    return MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
+
+
+@dataclass
+class SketchIndex:
+    """Shingles, signatures and an LSH index of texts by slot (slots are never reused)."""
+
+    store: ShingleStore
+    signatures: np.ndarray  # slots × NUM_PERM, uint32
+    lsh: MinHashLSH
+
+    @classmethod
+    def empty(cls) -> SketchIndex:
+        """An index with no slot."""
+        store = ShingleStore.from_arrays([])
+        return cls(store, np.empty((0, NUM_PERM), dtype=np.uint32), _new_lsh())
+
+    def add(self, texts: Sequence[str]) -> range:
+        """Index the normalised ``texts`` under new slots, returned in order."""
+        first = len(self.store)
+        self.store = self.store.extend([shingle_hashes(t) for t in texts])
+        slots = range(first, len(self.store))
+        self.signatures = np.concatenate((self.signatures, signatures(self.store, slots)))
+        with self.lsh.insertion_session() as session:
+            for slot in slots:
+                if len(self.store.row(slot)):  # empty texts would all collide
+                    session.insert(slot, as_minhash(self.signatures[slot]))
+        return slots
+
+    def remove(self, slots: Iterable[int]) -> None:
+        """Drop ``slots`` from LSH (their arrays stay until the next full build)."""
+        with self.lsh.deletion_session() as session:
+            for slot in slots:
+                if slot in self.lsh:
+                    session.remove(slot)
+
+    def candidates(self, slot: int) -> list[int]:
+        """Slots whose signature shares an LSH band with ``slot``'s (itself excluded)."""
+        if slot not in self.lsh:
+            return []
+        found = self.lsh.query(as_minhash(self.signatures[slot]))
+        return [int(s) for s in found if s != slot]
+
+    def save(self, folder: Path) -> None:
+        """Write the index into ``folder`` (arrays as numpy files, LSH pickled)."""
+        self.store.save(folder / "shingles.npz")
+        np.save(folder / "signatures.npy", self.signatures)
+        with (folder / "lsh.pickle").open("wb") as out:
+            pickle.dump(self.lsh, out, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def load(cls, folder: Path) -> SketchIndex:
+        """Read an index written by ``save``."""
+        with (folder / "lsh.pickle").open("rb") as src:
+            lsh = pickle.load(src)
+        store = ShingleStore.load(folder / "shingles.npz")
+        return cls(store, np.load(folder / "signatures.npy"), lsh)

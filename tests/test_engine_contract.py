@@ -52,8 +52,11 @@ def test_title_matches_rank_above_description_matches(engine: Engine) -> None:
 def test_without_text_every_project_is_listed_by_folded_title(engine: Engine) -> None:
     engine.replace_all(catalogue())
     titles = [h["title"] for h in engine.search(SearchRequest(size=100)).hits]
-    assert titles[:3] == ["L'Atelier vélo", "Cours de français pour migrants",
-                          "Épicerie solidaire de Moulins"]
+    assert titles[:3] == [
+        "L'Atelier vélo",
+        "Cours de français pour migrants",
+        "Épicerie solidaire de Moulins",
+    ]
     assert len(titles) == 8
 
 
@@ -66,8 +69,14 @@ def test_pages_are_disjoint_and_cover_everything(engine: Engine) -> None:
 
 def test_facet_counts(engine: Engine) -> None:
     engine.replace_all(catalogue())
-    assert counts(engine, "domain") == {"inclusion": 3, "sust_env": 3, "employment": 1,
-                                        "habitat": 1, "life_env": 1, "social_net": 1}
+    assert counts(engine, "domain") == {
+        "inclusion": 3,
+        "sust_env": 3,
+        "employment": 1,
+        "habitat": 1,
+        "life_env": 1,
+        "social_net": 1,
+    }
     assert counts(engine, "source") == {"avise": 6, "semeoz": 2, "solidarum": 1}
     assert counts(engine, "commune", text="repair") == {"03190": 1, "35238": 1}
 

@@ -32,6 +32,10 @@ from cis.text import sort_key
 from mappings import load_mapping
 
 BULK_CHUNK = 1000
+BULK_THREADS = 2
+# While a fresh index loads nobody searches it: no refresh, no per-request fsync.
+LOADING_SETTINGS = {"refresh_interval": "-1", "translog.durability": "async"}
+LIVE_SETTINGS = {"refresh_interval": None, "translog.durability": "request"}
 
 
 def es_document(project: Project) -> dict[str, Any]:
@@ -50,7 +54,8 @@ def translated_errors(url: str) -> Iterator[None]:
     try:
         yield
     except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as error:
-        raise EngineUnavailable(f"Elasticsearch unreachable at {url}: {error}") from error
+        reason = str(error).rsplit(": ", 1)[-1].rstrip(")")  # e.g. "[Errno 111] Connection refused"
+        raise EngineUnavailable(f"Elasticsearch unreachable at {url}: {reason}") from error
     except ApiError as error:
         if error.meta.status in (502, 503, 504):
             raise EngineUnavailable(
@@ -85,10 +90,10 @@ class ElasticsearchEngine:
         """Fresh timestamped index, bulk load, refresh, atomic alias swap, delete old."""
         with translated_errors(self.url):
             old = self._indices_behind_alias()
-            index = self._create_index(refresh_interval="-1")
+            index = self._create_index(LOADING_SETTINGS)
             try:
                 written, failed = self._bulk(projects, index)
-                self.client.indices.put_settings(index=index, settings={"refresh_interval": None})
+                self.client.indices.put_settings(index=index, settings=LIVE_SETTINGS)
                 self.client.indices.refresh(index=index)
             except BaseException:
                 self.client.indices.delete(index=index, ignore_unavailable=True)
@@ -153,10 +158,10 @@ class ElasticsearchEngine:
         except NotFoundError:
             return []
 
-    def _create_index(self, refresh_interval: str = "1s") -> str:
+    def _create_index(self, overrides: dict[str, Any] | None = None) -> str:
         index = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
         body = load_mapping("projects")
-        settings = {**body["settings"], "refresh_interval": refresh_interval}
+        settings = {**body["settings"], **(overrides or {})}
         self.client.indices.create(index=index, settings=settings, mappings=body["mappings"])
         return index
 
@@ -172,11 +177,14 @@ class ElasticsearchEngine:
         return self._bulk_actions(actions, index)
 
     def _bulk_actions(self, actions: Iterable[dict[str, Any]], index: str) -> tuple[int, int]:
+        # Two threads: one builds and serialises the next chunk while the other waits
+        # for Elasticsearch to index the previous one.
         ok = failed = 0
-        for success, _ in helpers.streaming_bulk(
+        for success, _ in helpers.parallel_bulk(
             self.client,
             actions,
             index=index,
+            thread_count=BULK_THREADS,
             chunk_size=BULK_CHUNK,
             raise_on_error=False,
             raise_on_exception=True,

@@ -64,12 +64,11 @@ class SqliteEngine:
         with self._reader() as conn:
             if conn is None:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
+            for statement in q.preparation_sql(request):
+                _run(conn, statement)
             hits = [json.loads(doc) for (doc,) in _run(conn, q.hits_sql(request))]
             total = _run(conn, q.total_sql(request))[0][0]
-            facets = {
-                facet: [FacetCount(v, n) for v, n in _run(conn, q.facet_sql(request, facet))]
-                for facet in request.facets
-            }
+            facets = _facet_counts(conn, request)
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def get(self, project_id: str) -> Project | None:
@@ -94,6 +93,22 @@ class SqliteEngine:
             return
         with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)) as conn:
             yield conn
+
+
+def _facet_counts(conn: sqlite3.Connection, request: SearchRequest) -> dict[str, list[FacetCount]]:
+    """One pass for every unselected facet, one more per selected facet (multi-select)."""
+    selected = [f for f in q.selected_facets(request) if f in request.facets]
+    plain = [f for f in request.facets if f not in selected]
+    rows = _run(conn, q.counts_sql(request, plain)) if plain else []
+    for facet in selected:
+        rows += _run(conn, q.counts_sql(request, [facet], skip_facet=facet))
+    counts: dict[str, list[FacetCount]] = {facet: [] for facet in request.facets}
+    for facet, value, n in rows:
+        counts[facet].append(FacetCount(value, n))
+    return {
+        facet: sorted(found, key=lambda c: (-c.count, c.value))[: request.facet_size]
+        for facet, found in counts.items()
+    }
 
 
 def _run(conn: sqlite3.Connection, sql: q.Sql) -> list[Any]:

@@ -1,8 +1,11 @@
 """Pure translation of a SearchRequest into SQL for the embedded engine.
 
-Multi-select facets, as on Elasticsearch: hits honour every selection; the counts of
-facet F honour every selection except F's own, so picking a value never hides its
-siblings.
+Key concepts: every restriction is evaluated once into a small temporary table — the
+rows matching text and viewport (``base``, with their rank) and, per selected facet F,
+the rows carrying a chosen value (``sel_F``). Hits read ``base`` ∩ every ``sel_F``; the
+facets nobody selected are counted in one pass over those rows; a selected facet F is
+counted over the rows honouring every restriction except ``sel_F`` (multi-select, as on
+Elasticsearch), so picking a value never hides its siblings.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ class Sql:
     """One SQL statement and its parameters."""
 
     text: str
-    params: tuple[object, ...]
+    params: tuple[object, ...] = ()
 
 
 def match_expression(text: str) -> str:
@@ -29,57 +32,111 @@ def match_expression(text: str) -> str:
     return " ".join(f'"{term}"' for term in query_terms(text))
 
 
-def _where(request: SearchRequest, skip_facet: str | None = None) -> Sql:
+def has_base(request: SearchRequest) -> bool:
+    """Whether text or a viewport narrows the collection before facet selections."""
+    return bool(match_expression(request.text)) or request.bbox is not None
+
+
+def selected_facets(request: SearchRequest) -> list[str]:
+    """Facets with a selection, in a stable order."""
+    return sorted(facet for facet, values in request.filters.items() if values)
+
+
+def preparation_sql(request: SearchRequest) -> list[Sql]:
+    """Statements that fill the temporary tables the other queries read."""
+    statements = []
+    if has_base(request):
+        statements += [
+            Sql("CREATE TEMP TABLE base (project INTEGER PRIMARY KEY, rank REAL)"),
+            _fill_base(request),
+        ]
+    for facet in selected_facets(request):
+        values = request.filters[facet]
+        marks = ", ".join("?" for _ in values)
+        statements += [
+            Sql(f"CREATE TEMP TABLE sel_{facet} (project INTEGER PRIMARY KEY)"),
+            Sql(
+                f"INSERT OR IGNORE INTO sel_{facet} SELECT project FROM facet_values"
+                f" WHERE facet = ? AND value IN ({marks})",
+                (facet, *values),
+            ),
+        ]
+    return statements
+
+
+def _fill_base(request: SearchRequest) -> Sql:
     clauses: list[str] = []
     params: list[object] = []
+    source, rank = "projects", "0"
     if match := match_expression(request.text):
+        source, rank = "projects_fts", f"bm25(projects_fts, {BM25_WEIGHTS})"
         clauses.append("projects_fts MATCH ?")
         params.append(match)
     if box := request.bbox:
         clauses.append(
-            "p.rowid IN (SELECT project FROM projects_geo"
+            "rowid IN (SELECT project FROM projects_geo"
             " WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? AND max_lon <= ?)"
         )
         params += [box.south, box.north, box.west, box.east]
-    for facet, values in sorted(request.filters.items()):
-        if facet != skip_facet and values:
-            marks = ", ".join("?" for _ in values)
-            clauses.append(
-                f"p.rowid IN (SELECT project FROM facet_values WHERE facet = ? AND value IN ({marks}))"
-            )
-            params += [facet, *values]
-    return Sql(" AND ".join(clauses) or "1", tuple(params))
+    return Sql(
+        f"INSERT INTO base SELECT rowid, {rank} FROM {source} WHERE {' AND '.join(clauses)}",
+        tuple(params),
+    )
 
 
-def _from(request: SearchRequest) -> str:
-    if match_expression(request.text):
-        return "projects p JOIN projects_fts ON projects_fts.rowid = p.rowid"
-    return "projects p"
+@dataclass(frozen=True)
+class Rows:
+    """The rows honouring a set of restrictions: ``SELECT r.<column> FROM <table> r WHERE …``."""
+
+    table: str
+    column: str
+    where: str
+
+
+def _rows(request: SearchRequest, skip_facet: str | None = None) -> Rows:
+    facets = [f for f in selected_facets(request) if f != skip_facet]
+    table, column = ("base", "project") if has_base(request) else ("projects", "rowid")
+    return Rows(table, column, " AND ".join(f"r.{column} IN sel_{f}" for f in facets) or "1")
 
 
 def hits_sql(request: SearchRequest) -> Sql:
-    """The page of documents, best first (bm25 with field boosts, then title)."""
-    where = _where(request)
-    order = f"bm25(projects_fts, {BM25_WEIGHTS}), " if match_expression(request.text) else ""
+    """The page of documents: best rank first, then by title."""
+    rows = _rows(request)
+    page = (request.size, request.offset)
+    if not has_base(request):
+        return Sql(
+            f"SELECT r.doc FROM projects r WHERE {rows.where} ORDER BY r.sort_key LIMIT ? OFFSET ?",
+            page,
+        )
     return Sql(
-        f"SELECT p.doc FROM {_from(request)} WHERE {where.text}"
-        f" ORDER BY {order}p.sort_key LIMIT ? OFFSET ?",
-        (*where.params, request.size, request.offset),
+        f"SELECT p.doc FROM base r JOIN projects p ON p.rowid = r.project WHERE {rows.where}"
+        " ORDER BY r.rank, p.sort_key LIMIT ? OFFSET ?",
+        page,
     )
 
 
 def total_sql(request: SearchRequest) -> Sql:
-    """How many projects match every selection."""
-    where = _where(request)
-    return Sql(f"SELECT count(*) FROM {_from(request)} WHERE {where.text}", where.params)
+    """How many projects honour every restriction."""
+    rows = _rows(request)
+    return Sql(f"SELECT count(*) FROM {rows.table} r WHERE {rows.where}")
 
 
-def facet_sql(request: SearchRequest, facet: str) -> Sql:
-    """Counts per value of ``facet`` among projects matching the other selections."""
-    where = _where(request, skip_facet=facet)
+def counts_sql(request: SearchRequest, facets: list[str], skip_facet: str | None = None) -> Sql:
+    """``(facet, value, count)`` rows for ``facets`` over the restricted rows.
+
+    ``skip_facet`` counts over the rows without that facet's own selection.
+    """
+    marks = ", ".join("?" for _ in facets)
+    if not has_base(request) and not [f for f in selected_facets(request) if f != skip_facet]:
+        return Sql(
+            f"SELECT facet, value, count(*) FROM facet_values WHERE facet IN ({marks}) GROUP BY facet, value",
+            tuple(facets),
+        )
+    rows = _rows(request, skip_facet)
     return Sql(
-        "SELECT value, count(*) AS n FROM facet_values WHERE facet = ? AND project IN"
-        f" (SELECT p.rowid FROM {_from(request)} WHERE {where.text})"
-        " GROUP BY value ORDER BY n DESC, value LIMIT ?",
-        (facet, *where.params, request.facet_size),
+        f"SELECT v.facet, v.value, count(*) FROM (SELECT r.{rows.column} AS project"
+        f" FROM {rows.table} r WHERE {rows.where}) AS m"
+        f" CROSS JOIN facet_values v ON v.project = m.project AND v.facet IN ({marks})"
+        " GROUP BY v.facet, v.value",
+        tuple(facets),
     )

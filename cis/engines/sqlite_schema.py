@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS projects (
     sort_key TEXT NOT NULL,
     doc TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS projects_by_sort_key ON projects (sort_key);
 CREATE VIRTUAL TABLE IF NOT EXISTS projects_fts USING fts5(
     {", ".join(FTS_COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -28,7 +29,7 @@ CREATE TABLE IF NOT EXISTS facet_values (
     project INTEGER NOT NULL,
     PRIMARY KEY (facet, value, project)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS facet_values_by_project ON facet_values (project, facet);
+CREATE INDEX IF NOT EXISTS facet_values_by_project ON facet_values (project, facet, value);
 CREATE VIRTUAL TABLE IF NOT EXISTS projects_geo USING rtree(
     project, min_lat, max_lat, min_lon, max_lon
 );

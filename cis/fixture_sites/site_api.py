@@ -20,11 +20,19 @@ def _item(entry: Entry) -> dict[str, Any]:
     org = {"name": project.organisation} if project.organisation else None
     image = f"{origin(SITE)}/media/{project.number}.jpg" if project.has_image else None
     return {
-        "id": project.number, "name": entry.title, "summary": entry.summary,
+        "id": project.number,
+        "name": entry.title,
+        "summary": entry.summary,
         "organisation": org,
-        "location": {"street": address.street, "zip": address.postcode, "city": address.city,
-                     "department": address.dept_code},
-        "themes": list(entry.tags), "website": project.website, "image": image,
+        "location": {
+            "street": address.street,
+            "zip": address.postcode,
+            "city": address.city,
+            "department": address.dept_code,
+        },
+        "themes": list(entry.tags),
+        "website": project.website,
+        "image": image,
         "url": f"{origin(SITE)}/fiche/{project.number}/",
         "updated_at": f"{project.updated}T09:00:00Z",
     }
@@ -45,8 +53,10 @@ def _api_page(items: Sequence[Entry], number: int, pages: int, total: int) -> st
 
 
 def _human_page(entry: Entry) -> str:
-    body = (f"<h1>{escape(entry.title)}</h1>\n<p class=\"chapo\">{escape(entry.summary)}</p>\n"
-            f"<p>{escape(entry.address.city)}</p>")
+    body = (
+        f'<h1>{escape(entry.title)}</h1>\n<p class="chapo">{escape(entry.summary)}</p>\n'
+        f"<p>{escape(entry.address.city)}</p>"
+    )
     return page(entry.title or "Fiche", body)
 
 

@@ -12,8 +12,17 @@ from cis.fixture_sites.world import Project
 
 SITE = "fx-html"
 PAGE_SIZE = 20
-QUIRKS = ("missing-404", "flaky-500", "redirect-chain", "malformed", "latin1-header",
-          "latin1-meta", "robots-disallowed", "external", "no-title")
+QUIRKS = (
+    "missing-404",
+    "flaky-500",
+    "redirect-chain",
+    "malformed",
+    "latin1-header",
+    "latin1-meta",
+    "robots-disallowed",
+    "external",
+    "no-title",
+)
 EXTERNAL = "https://www.example-partenaire.fr"
 
 
@@ -41,8 +50,10 @@ def _listing(entries: Sequence[Entry], number: int, last: bool) -> str:
     nxt = _page_path(number + 1)
     head = "" if last else f'<link rel="next" href="{nxt}">\n'
     pager = "" if last else f'<a class="pager__next" rel="next" href="{nxt}">Page suivante</a>'
-    body = (f"<h1>Les projets — page {number}</h1>\n<ul class=\"project-list\">\n{cards}\n</ul>\n"
-            f'<nav class="pager">{pager}</nav>')
+    body = (
+        f'<h1>Les projets — page {number}</h1>\n<ul class="project-list">\n{cards}\n</ul>\n'
+        f'<nav class="pager">{pager}</nav>'
+    )
     return page(f"Projets, page {number}", body, head=head)
 
 
@@ -50,19 +61,24 @@ def _optional_parts(entry: Entry) -> list[str]:
     project = entry.project
     parts = []
     if project.organisation:
-        parts.append(f'<p class="project__organisation">Porteur : '
-                     f'<span class="org">{escape(project.organisation)}</span></p>')
+        parts.append(
+            f'<p class="project__organisation">Porteur : '
+            f'<span class="org">{escape(project.organisation)}</span></p>'
+        )
     parts.append(f'<p class="project__address">{escape(address_text(entry.address))}</p>')
-    tags = "".join(f'<li><a class="tag" href="/themes/{tag_slug(t)}/">{escape(t)}</a></li>'
-                   for t in entry.tags)
+    tags = "".join(
+        f'<li><a class="tag" href="/themes/{tag_slug(t)}/">{escape(t)}</a></li>' for t in entry.tags
+    )
     parts.append(f'<ul class="project__tags">{tags}</ul>')
     if project.website:
         site = escape(project.website)
         parts.append(f'<p class="project__website"><a rel="external" href="{site}">{site}</a></p>')
     if project.has_image:
         parts.append(f'<img class="project__image" src="/media/{entry.slug}.jpg" alt="">')
-    parts.append(f'<p class="project__date">Créé en <time datetime="{project.year}">'
-                 f"{project.year}</time></p>")
+    parts.append(
+        f'<p class="project__date">Créé en <time datetime="{project.year}">'
+        f"{project.year}</time></p>"
+    )
     return parts
 
 
@@ -105,16 +121,26 @@ def _add_detail(build: SiteBuild, entry: Entry) -> None:
     if entry.quirk == "missing-404":
         return
     build.files[path.lstrip("/") + "index.html"] = _detail_bytes(entry)
+    _add_routes(build, entry, path)
+
+
+def _add_routes(build: SiteBuild, entry: Entry, path: str) -> None:
     if entry.quirk == "flaky-500":
         build.routes[path] = {"kind": "flaky", "file": path.lstrip("/") + "index.html"}
     elif entry.quirk == "redirect-chain":
         build.routes[f"/projets/ancien/{entry.slug}/"] = {
-            "kind": "redirect", "status": 301, "location": f"{origin(SITE)}/r/{entry.slug}"}
+            "kind": "redirect",
+            "status": 301,
+            "location": f"{origin(SITE)}/r/{entry.slug}",
+        }
         build.routes[f"/r/{entry.slug}"] = {"kind": "redirect", "status": 302, "location": path}
     elif entry.quirk in ("latin1-header", "latin1-meta"):
         charset = "; charset=iso-8859-1" if entry.quirk == "latin1-header" else ""
-        build.routes[path] = {"kind": "file", "file": path.lstrip("/") + "index.html",
-                              "content_type": "text/html" + charset}
+        build.routes[path] = {
+            "kind": "file",
+            "file": path.lstrip("/") + "index.html",
+            "content_type": "text/html" + charset,
+        }
 
 
 def render(entries: list[Entry], gone: Sequence[Project]) -> SiteBuild:
@@ -122,8 +148,12 @@ def render(entries: list[Entry], gone: Sequence[Project]) -> SiteBuild:
     entries = with_quirks(entries, QUIRKS)
     build = SiteBuild(entry_paths=["/projets/"])
     build.add_text("robots.txt", robots("/prive/"))
-    build.add_text("index.html", page("Portail des initiatives solidaires",
-                                      '<p><a href="/projets/">Voir les projets</a></p>'))
+    build.add_text(
+        "index.html",
+        page(
+            "Portail des initiatives solidaires", '<p><a href="/projets/">Voir les projets</a></p>'
+        ),
+    )
     pages = chunks(entries, PAGE_SIZE)
     for number, chunk in enumerate(pages, start=1):
         html = _listing(chunk, number, last=number == len(pages))

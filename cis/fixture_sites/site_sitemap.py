@@ -48,10 +48,12 @@ def _detail(entry: Entry) -> str:
     infos += _info("Thématiques", "thematiques", tags)
     text = "".join(f"<p>{escape(p)}</p>" for p in project.description)
     image = f'\n  <img class="fiche-visuel" src="/images/{entry.slug}.jpg" alt="">'
-    body = (f'<div id="fiche">\n  <header class="fiche-entete">{header}</header>\n'
-            f'  <div class="fiche-chapo">{escape(entry.summary)}</div>\n'
-            f'  <div class="fiche-texte">{text}</div>\n  <dl class="fiche-infos">\n{infos}  </dl>'
-            f"{image if project.has_image else ''}\n</div>")
+    body = (
+        f'<div id="fiche">\n  <header class="fiche-entete">{header}</header>\n'
+        f'  <div class="fiche-chapo">{escape(entry.summary)}</div>\n'
+        f'  <div class="fiche-texte">{text}</div>\n  <dl class="fiche-infos">\n{infos}  </dl>'
+        f"{image if project.has_image else ''}\n</div>"
+    )
     return page(f"{entry.title} — Carte des alternatives", body)
 
 
@@ -64,7 +66,9 @@ def render(entries: list[Entry], gone: Sequence[Project]) -> SiteBuild:
     build.add_text("sitemap.xml", _index())
     for path in OTHER_PAGES:
         name = "index.html" if path == "/" else path.lstrip("/")
-        build.add_text(name, page("Carte des alternatives", '<p><a href="/carte.html">Carte</a></p>'))
+        build.add_text(
+            name, page("Carte des alternatives", '<p><a href="/carte.html">Carte</a></p>')
+        )
     urls = [(path, "2018-01-15") for path in OTHER_PAGES]
     for entry in entries:
         path = f"/initiative/{entry.slug}.html"

@@ -11,10 +11,26 @@ from unidecode import unidecode
 from cis.fixture_sites.geo import Town
 from cis.fixture_sites.text import truncate_words
 
-_FEMININE = ("Épicerie", "Recyclerie", "Ressourcerie", "Maison", "Monnaie", "Conciergerie",
-             "Colocation", "Ludothèque", "Halte-garderie", "Plateforme", "Location",
-             "Régie", "Vélo-école", "Auto-école", "Boutique", "Cyclofficine")
+_FEMININE = (
+    "Épicerie",
+    "Recyclerie",
+    "Ressourcerie",
+    "Maison",
+    "Monnaie",
+    "Conciergerie",
+    "Colocation",
+    "Ludothèque",
+    "Halte-garderie",
+    "Plateforme",
+    "Location",
+    "Régie",
+    "Vélo-école",
+    "Auto-école",
+    "Boutique",
+    "Cyclofficine",
+)
 _PLURAL = ("Cours", "Ateliers", "Visites", "Services", "Vélos", "Jardins", "Paniers")
+_DASH = "\u2013"  # en dash, as French typography writes it
 _ARTICLE = re.compile(r"^(Le |La |Les |L')")
 
 
@@ -51,12 +67,12 @@ def vary_title(rng: random.Random, title: str, town: str) -> str:
     if roll < 0.55:
         return title.replace("Café", "Cafe") if "Café" in title else unidecode(title)
     if roll < 0.65:
-        return title.replace(" : ", " - ").replace(", ", " – ") + rng.choice((" !", ".", ""))
+        return title.replace(" : ", " - ").replace(", ", f" {_DASH} ") + rng.choice((" !", ".", ""))
     if roll < 0.8:
         return _with_article(title)
     if town in title:
         return f"« {title} »"
-    return title + rng.choice((f" – {town}", f" ({town})", f" à {town}", f", {town}"))
+    return title + rng.choice((f" {_DASH} {town}", f" ({town})", f" à {town}", f", {town}"))
 
 
 def vary_summary(rng: random.Random, summary: str, synonyms: tuple[tuple[str, str], ...]) -> str:
@@ -69,7 +85,7 @@ def vary_summary(rng: random.Random, summary: str, synonyms: tuple[tuple[str, st
     if roll < 0.75:
         return summary.split(". ", 1)[0].rstrip(".") + "."
     for plain, other in rng.sample(synonyms, len(synonyms)):
-        summary = summary.replace(plain, other, 1)
+        summary = re.sub(rf"\b{re.escape(plain)}\b", other, summary, count=1)
     return summary
 
 
@@ -95,8 +111,14 @@ def address_view(
         city = city.upper() + " CEDEX"
     keeps_street = style in ("full", "cedex", "street_city")
     keeps_postcode = style in ("full", "cedex", "postcode_city")
-    return AddressView(street if keeps_street else None, postcode if keeps_postcode else None,
-                       city, town.dept_code, town.region_name, style)
+    return AddressView(
+        street if keeps_street else None,
+        postcode if keeps_postcode else None,
+        city,
+        town.dept_code,
+        town.region_name,
+        style,
+    )
 
 
 def address_text(view: AddressView) -> str:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from cis.fixture_sites.geo import Town, load_towns
 from cis.fixture_sites.text import de_town, slugify
-from cis.fixture_sites.vocab import Theme, Vocabulary, load_vocabulary
+from cis.fixture_sites.vocab import Network, Theme, Vocabulary, load_vocabulary
 
-SITES_PER_PROJECT = ((1, 0.45), (2, 0.35), (3, 0.20))
+SITES_PER_PROJECT = {1: 0.45, 2: 0.35, 3: 0.20}  # how many sites list a project
 SAME_DEPT_NETWORK = 0.7  # chance a network project sits near the network's previous one
 
 
@@ -74,32 +74,48 @@ class WorldBuilder:
         self.site_weights = site_weights
         self.network_towns: dict[str, list[Town]] = {}
         self.slugs: set[str] = set()
+        self.next_number = 1
 
-    def build(self, count: int, first_number: int = 1) -> list[Project]:
-        """`count` new projects numbered from `first_number`."""
-        return [self.project(n) for n in range(first_number, first_number + count)]
+    def build(self, count: int) -> list[Project]:
+        """`count` new projects, numbered after every project made so far."""
+        first, self.next_number = self.next_number, self.next_number + count
+        return [self.project(n) for n in range(first, first + count)]
 
     def project(self, number: int) -> Project:
         """One new project."""
         rng = self.rng
         theme = rng.choices(self.vocab.themes, weights=[t.weight for t in self.vocab.themes])[0]
-        in_network = theme.network is not None and rng.random() < theme.network.share
-        town = self._network_town(theme) if in_network else self.towns.pick(rng)
-        network = theme.network if in_network and town else None
-        town = town or self.towns.pick(rng)
+        town, network = self._place(theme)
         words = self._words(town)
         title = self._title(theme, words, network is not None)
         org = self._organisation(words)
         return Project(
-            key=f"P{number:05d}", number=number, theme=theme.id, title=title,
-            slug=self._unique_slug(title), summary=self._summary(theme, title, org, words, network is not None),
-            description=self._description(), organisation=org,
-            website=self._website(org or title), has_image=rng.random() < 0.5,
-            street=self._street(), town=town, postcode=rng.choice(town.postcodes),
-            network=network.name if network else None, codes=theme.codes,
-            year=int(words["year"]), updated=f"2018-{rng.randint(1, 6):02d}-{rng.randint(1, 28):02d}",
+            key=f"P{number:05d}",
+            number=number,
+            theme=theme.id,
+            title=title,
+            slug=self._unique_slug(title),
+            summary=self._summary(theme, title, org, words, network is not None),
+            description=self._description(),
+            organisation=org,
+            website=self._website(org or title),
+            has_image=rng.random() < 0.5,
+            street=self._street(),
+            town=town,
+            postcode=rng.choice(town.postcodes),
+            network=network.name if network else None,
+            codes=theme.codes,
+            year=int(words["year"]),
+            updated=f"2018-{rng.randint(1, 6):02d}-{rng.randint(1, 28):02d}",
             sites=self._sites(),
         )
+
+    def _place(self, theme: Theme) -> tuple[Town, Network | None]:
+        network = theme.network
+        if network is None or self.rng.random() >= network.share:
+            return self.towns.pick(self.rng), None
+        town = self._network_town(network)
+        return (town, network) if town else (self.towns.pick(self.rng), None)
 
     def _unique_slug(self, title: str) -> str:
         base = slug = slugify(title)
@@ -110,9 +126,8 @@ class WorldBuilder:
         self.slugs.add(slug)
         return slug
 
-    def _network_town(self, theme: Theme) -> Town | None:
-        assert theme.network is not None
-        placed = self.network_towns.setdefault(theme.network.name, [])
+    def _network_town(self, network: Network) -> Town | None:
+        placed = self.network_towns.setdefault(network.name, [])
         used = {t.commune_code for t in placed}
         town = None
         if placed and self.rng.random() < SAME_DEPT_NETWORK:
@@ -126,8 +141,11 @@ class WorldBuilder:
     def _words(self, town: Town) -> dict[str, str]:
         lists, rng = self.vocab.lists, self.rng
         picks = {key[:-1]: rng.choice(values) for key, values in lists.items()}
-        return picks | {"town": town.name, "de_town": de_town(town.name),
-                        "year": str(rng.randint(2008, 2017))}
+        return picks | {
+            "town": town.name,
+            "de_town": de_town(town.name),
+            "year": str(rng.randint(2008, 2017)),
+        }
 
     def _title(self, theme: Theme, words: dict[str, str], in_network: bool) -> str:
         if in_network and theme.network:
@@ -141,8 +159,13 @@ class WorldBuilder:
         if in_network and theme.network:
             return theme.network.summary.format(**words)
         opener = words["summary_opener"].format(
-            title=title, public=words["public"], activity=self.rng.choice(theme.activities),
-            rhythm=words["rhythm"], org=org or "une association locale", year=words["year"])
+            title=title,
+            public=words["public"],
+            activity=self.rng.choice(theme.activities),
+            rhythm=words["rhythm"],
+            org=org or "une association locale",
+            year=words["year"],
+        )
         return f"{opener} {words['summary_closer']}"
 
     def _description(self) -> tuple[str, ...]:
@@ -166,7 +189,7 @@ class WorldBuilder:
         return f"{self.rng.randint(1, 120)} {self.rng.choice(self.vocab.lists['streets'])}"
 
     def _sites(self) -> tuple[str, ...]:
-        k = self.rng.choices(*zip(*SITES_PER_PROJECT, strict=True))[0]
+        k = self.rng.choices(list(SITES_PER_PROJECT), list(SITES_PER_PROJECT.values()))[0]
         pool = dict(self.site_weights)
         chosen: list[str] = []
         for _ in range(k):

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import html_text
 from parsel import Selector
 
 from crawlers.config import FieldSpec
@@ -41,13 +42,17 @@ def _match_text(match: Selector, spec: FieldSpec) -> str | None:
         return match.attrib.get(spec.attr)
     if isinstance(match.root, str | float | int):
         return str(match.root)
-    # An element: its visible text, with a space where markup split it (<br>, <p>).
-    return " ".join(match.xpath(".//text()").getall())
+    # An element: its visible text, spaced as a browser would (inline vs block, <br>).
+    return str(html_text.selector_to_text(match, guess_layout=False))
 
 
 def select_path(record: Any, spec: FieldSpec) -> Value | None:
-    """Read a dotted ``path`` spec out of a JSON/CSV/feed record."""
-    return clean(walk_path(record, spec.expr), spec)
+    """Read a dotted ``path`` spec ("a.b", or alternatives "published|updated") from a record."""
+    for path in spec.expr.split("|"):
+        values = clean(walk_path(record, path.strip()), spec)
+        if values is not None:
+            return values
+    return None
 
 
 def walk_path(value: Any, path: str) -> Iterator[str]:
@@ -72,6 +77,18 @@ def walk_path(value: Any, path: str) -> Iterator[str]:
             yield from walk_path(element, path)
     elif isinstance(value, Mapping) and head in value:
         yield from walk_path(value[head], rest)
+
+
+def get_path(value: Any, path: str) -> Any:
+    """The raw value at a dotted ``path`` (no list mapping), None when absent."""
+    for part in path.split(".") if path else []:
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
 
 
 def _leaves(value: Any) -> Iterator[str]:

@@ -54,21 +54,30 @@ def read_structured(html: str, url: str) -> tuple[dict[str, Any], Extraction | N
         errors="ignore",
     )  # fmt: skip
     for syntax in ("json-ld", "microdata"):
-        entity = main_entity(data.get(syntax, []))
+        entity = main_entity(data.get(syntax, []), url)
         if entity is not None and (fields := schema_fields(entity, url)).get("title"):
             return fields, syntax
     fields = opengraph_fields(data.get("opengraph", []), html)
     return (fields, "opengraph") if fields.get("title") else ({}, None)
 
 
-def main_entity(nodes: list[Any]) -> dict[str, Any] | None:
-    """The first named, non-furniture node, looking inside ``@graph`` containers."""
+def main_entity(nodes: list[Any], page_url: str) -> dict[str, Any] | None:
+    """The first named node that is neither page furniture nor the site's own publisher."""
     for node in _flatten(nodes):
         types = node.get("@type", [])
         types = {types} if isinstance(types, str) else set(types)
-        if node.get("name") and not types & FURNITURE:
+        if node.get("name") and not types & FURNITURE and not _is_site_root(node, page_url):
             return node
     return None
+
+
+def _is_site_root(node: Mapping[str, Any], page_url: str) -> bool:
+    """A node whose url is the home page of the page's site describes the publisher."""
+    url = node.get("url")
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    return parts.netloc == urlsplit(page_url).netloc and parts.path in ("", "/")
 
 
 def _flatten(nodes: list[Any]) -> Iterator[dict[str, Any]]:

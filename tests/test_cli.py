@@ -1,0 +1,59 @@
+"""The `cis` command as an admin meets it: help everywhere, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from cis.localnode.node import free_port
+
+COMMANDS = ["crawl", "index", "reindex", "serve", "demo", "es", "settings"]
+
+
+def cis(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cis.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    result = cis(command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: cis {command}")
+
+
+@pytest.mark.parametrize("command", ["index", "reindex", "serve"])
+def test_an_unreachable_elasticsearch_is_one_line_and_fails(command: str) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = cis(command, CIS_ELASTICSEARCH_URL=url)
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        f"cis {command}: Elasticsearch unreachable at {url}: [Errno 111] Connection refused"
+    )
+
+
+def test_a_malformed_setting_names_the_variable() -> None:
+    result = cis("serve", CIS_PORT="eighty")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "cis serve: CIS_PORT must be a whole number, got 'eighty'"
+
+
+def test_an_unknown_source_is_named(tmp_path: object) -> None:
+    result = cis("crawl", "no-such-site", CIS_DATA_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert "no-such-site" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_settings_table_lists_every_variable() -> None:
+    table = cis("settings").stdout
+    assert "| `CIS_ELASTICSEARCH_URL` | `` |" in table
+    assert table.count("| `CIS_") == 15

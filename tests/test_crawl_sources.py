@@ -1,0 +1,130 @@
+"""Contributor configs: the shipped ones validate; bad ones get errors naming file and key."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from crawlers.run import UnknownSource, fill_base_url, select_sources
+from crawlers.sources import InvalidSources, check_sources, load_sources
+from tests.test_crawl_extract import FIXTURE_SOURCES
+
+ROOT = Path(__file__).parent.parent
+SOURCES = ROOT / "crawlers" / "sources"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+if not SHARED_DATA.is_dir():  # CI lays shared/ beside the clone
+    SHARED_DATA = ROOT / "shared" / "data"
+
+VALID = """\
+id: demo
+name: Démo
+homepage: https://demo.example/
+kind: html
+start_urls: [https://demo.example/projets/]
+navigation:
+  follow: {css: "h2 a", attr: href}
+fields:
+  title: {css: h1}
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_original_working_contributors_all_have_a_valid_unverified_config() -> None:
+    spiders = json.loads((SHARED_DATA / "cis-2018-spiders.json").read_text(encoding="utf-8"))
+    working = sum(1 for spider in spiders if spider["was_working_2018"])
+    assert check_sources(SOURCES) == []
+    configs = load_sources(SOURCES)
+    assert len(configs) == working == 14
+    assert all(not config.verified and config.kind == "html" for config in configs.values())
+    assert all(config.fields.get("title") for config in configs.values())
+
+
+def test_tag_tables_name_contributors_of_the_tag_mapping() -> None:
+    with (SHARED_DATA / "cis-tag-mapping.csv").open(encoding="utf-8") as file:
+        contributors = {row["source"] for row in csv.DictReader(file)}
+    tables = {c.id: c.tag_table for c in load_sources(SOURCES).values()}
+    assert {table for table in tables.values() if table} <= contributors
+    assert tables["bretagne-creative"] == "Bretagne Créative"
+    assert tables["apriles"] == "ODAS - APRILES"
+    assert tables["my-positive-impact"] == "My Positive Impact (Fondation Nicolas Hulot)"
+
+
+def test_fixture_site_configs_validate_and_cover_every_kind() -> None:
+    configs = load_sources(FIXTURE_SOURCES)
+    kinds = {config.kind for config in configs.values()}
+    assert kinds == {"html", "api", "sitemap", "structured", "csv", "feed"}
+    assert all(config.needs_base_url for config in configs.values())
+
+
+def test_base_url_placeholders_are_filled_at_crawl_time() -> None:
+    config = load_sources(FIXTURE_SOURCES)["fx-html"]
+    filled = fill_base_url(config, {"fx-html": "http://127.0.0.1:4321/"})
+    assert filled.start_urls == ("http://127.0.0.1:4321/projets/",)
+    assert filled.allowed_domains == ["127.0.0.1"]
+    with pytest.raises(ValueError, match="needs base_urls\\['fx-html'\\]"):
+        fill_base_url(config, {})
+
+
+def test_unknown_source_ids_are_named_with_the_known_ones() -> None:
+    configs = load_sources(FIXTURE_SOURCES)
+    with pytest.raises(UnknownSource) as raised:
+        select_sources(configs, ["fx-html", "nope"])
+    assert "'nope'" in str(raised.value) and "fx-api" in str(raised.value)
+    assert [c.id for c in select_sources(configs, None)] == sorted(configs)
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "problem"),
+    [
+        (("kind: html", "kind: ftp"), "kind", "'ftp' is not one of"),
+        (("id: demo", "id: other"), "id", "must equal the file name 'demo'"),
+        (("  title: {css: h1}", "  title: {css: 'h1[[['}"), "fields.title.css", "invalid css"),
+        (("  title: {css: h1}", "  title: {xpath: '//h1['}"), "fields.title.xpath", "invalid xpath"),
+        (("  title: {css: h1}", "  title: {css: h1, xpath: //h1}"), "fields.title", "exactly one"),
+        (("  title: {css: h1}", "  title: {css: h1, regex: '('}"), "fields.title.regex", "invalid regex"),
+        (("  title: {css: h1}", "  title: {path: name}"), "fields.title", "needs css or xpath"),
+        (("name: Démo", "name: Démo\nnom: Démo"), "nom", "unknown key"),
+        (("name: Démo", "name: Démo\npoliteness: {concurrency: 8}"), "politeness.concurrency", "outside"),
+        (("start_urls: [https://demo.example/projets/]", "start_urls: [ftp://x]"), "start_urls[0]", "not an http"),
+    ],
+)
+def test_invalid_configs_are_reported_with_file_key_and_problem(
+    tmp_path: Path, change: tuple[str, str], key: str, problem: str
+) -> None:
+    path = write(tmp_path, "demo.yaml", VALID.replace(*change))
+    errors = check_sources(tmp_path)
+    assert [(e.file, e.key) for e in errors] == [(path, key)]
+    assert problem in errors[0].problem
+    with pytest.raises(InvalidSources, match=key.replace("[", "\\[")):
+        load_sources(tmp_path)
+
+
+def test_kind_specific_needs_are_checked(tmp_path: Path) -> None:
+    write(tmp_path, "demo.yaml", VALID.replace("kind: html", "kind: api"))
+    keys = [error.key for error in check_sources(tmp_path)]
+    assert keys == ["records", "fields.title", "fields.title"]  # no path; css without follow
+
+
+def test_broken_yaml_and_duplicate_ids_are_reported(tmp_path: Path) -> None:
+    write(tmp_path, "demo.yaml", VALID)
+    write(tmp_path, "broken.yaml", "id: [unclosed\n")
+    errors = check_sources(tmp_path)
+    assert [(e.file.name, e.key) for e in errors] == [("broken.yaml", "(yaml)")]
+    assert str(errors[0]).startswith(str(tmp_path / "broken.yaml") + ": (yaml): ")
+    assert check_sources(tmp_path / "missing")[0].problem == "is not a folder"
+
+
+def test_a_valid_config_loads_with_its_defaults(tmp_path: Path) -> None:
+    write(tmp_path, "demo.yaml", VALID)
+    config = load_sources(tmp_path)["demo"]
+    assert config.follows_detail and config.complete and not config.verified
+    assert config.field_scope(config.fields["title"]) == "detail"
+    assert config.politeness.download_delay is None and config.limits.max_pages is None

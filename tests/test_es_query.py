@@ -1,0 +1,60 @@
+"""The Elasticsearch query builder is pure: requests map to bodies, checked by equality."""
+
+from __future__ import annotations
+
+from cis.engines.base import BBox, SearchRequest
+from cis.engines.es_query import search_body, selection_filters, text_query
+
+
+def test_text_is_folded_stripped_of_stopwords_and_all_terms_required() -> None:
+    query = text_query("L'Épicerie de Moulins")
+    assert query["multi_match"]["query"] == "epicerie moulins"
+    assert query["multi_match"]["operator"] == "and"
+    assert query["multi_match"]["fields"][0] == "fold.title^3.0"
+
+
+def test_an_empty_or_stopword_query_matches_everything() -> None:
+    assert text_query("") == {"match_all": {}}
+    assert text_query("de la") == {"match_all": {}}
+
+
+def test_selections_go_to_post_filter_and_to_the_other_facets_only() -> None:
+    request = SearchRequest(
+        filters={"domain": ("inclusion",), "source": ("avise", "mot")},
+        facets=("domain", "source", "region"),
+    )
+    body = search_body(request)
+    domain, source = (
+        {"terms": {"domains": ["inclusion"]}},
+        {"terms": {"sources.source": ["avise", "mot"]}},
+    )
+    assert body["post_filter"] == {"bool": {"filter": [domain, source]}}
+    assert body["aggs"]["domain"]["filter"] == {"bool": {"filter": [source]}}
+    assert body["aggs"]["source"]["filter"] == {"bool": {"filter": [domain]}}
+    assert body["aggs"]["region"]["filter"] == {"bool": {"filter": [domain, source]}}
+
+
+def test_the_viewport_filters_the_main_query() -> None:
+    body = search_body(SearchRequest(bbox=BBox(south=45.0, west=2.0, north=47.0, east=4.0)))
+    assert body["query"]["bool"]["filter"] == [
+        {
+            "geo_bounding_box": {
+                "location": {
+                    "top_left": {"lat": 47.0, "lon": 2.0},
+                    "bottom_right": {"lat": 45.0, "lon": 4.0},
+                }
+            }
+        }
+    ]
+    assert "post_filter" not in body
+
+
+def test_paging_and_order() -> None:
+    body = search_body(SearchRequest(page=3, size=40))
+    assert (body["from"], body["size"]) == (80, 40)
+    assert body["sort"] == [{"sort_title": "asc"}, {"id": "asc"}]
+    assert search_body(SearchRequest(text="jardin"))["sort"][0] == "_score"
+
+
+def test_empty_selections_add_no_filter() -> None:
+    assert selection_filters(SearchRequest(filters={"domain": ()})) == []

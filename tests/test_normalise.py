@@ -1,0 +1,261 @@
+"""A raw item, as a crawler stored it, becomes a clean, coded, geocoded listing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cis.records import RawItem
+from indexer.geocode import Geocoder
+from indexer.listing import Listing
+from indexer.normalise import (
+    ELLIPSIS,
+    RejectedItem,
+    canonical_url,
+    cut_summary,
+    iso_date,
+    normalise,
+    strip_html,
+    valid_siret,
+)
+from indexer.taxonomy import Taxonomy
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return Taxonomy.load()
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> Geocoder:
+    return Geocoder.load()
+
+
+def raw_item(**fields: Any) -> RawItem:
+    return RawItem(
+        source="fx-html",
+        url="http://127.0.0.1:8080/projets/repair-cafe-de-vichy/",
+        listing_url="http://127.0.0.1:8080/projets/",
+        fetched_at="2026-11-29T10:00:00Z",
+        content_hash="0" * 40,
+        extraction="selectors",
+        fields=fields,
+    )
+
+
+@pytest.fixture
+def listing_of(taxonomy: Taxonomy, geocoder: Geocoder) -> Any:
+    def make(tag_table: str | None = "Avise", **fields: Any) -> Listing:
+        item = raw_item(**{"title": "Repair Café de Vichy", **fields})
+        return normalise(
+            item, source_name="FX", tag_table=tag_table, taxonomy=taxonomy, geocoder=geocoder
+        )
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>Le <b>Repair</b> Café</p><p>Entrée libre</p>", "Le Repair Café Entrée libre"),
+        ("l'<em>é</em>té &amp; l&#8217;hiver&nbsp;!", "l'été & l\u2019hiver !"),
+        ("un<br>deux<li>trois", "un deux trois"),
+        ("<div>texte<script>alert(1)</script><style>p{}</style></div>", "texte"),
+        ("  des \n\t espaces  ", "des espaces"),
+        ("&lt;b&gt; écrit en clair", "<b> écrit en clair"),
+        ("a < b et c > d", "a < b et c > d"),
+    ],
+)
+def test_html_is_stripped_to_plain_text(html: str, text: str) -> None:
+    assert strip_html(html) == text
+
+
+def test_a_short_summary_is_kept_whole() -> None:
+    assert cut_summary("Un café pour réparer ensemble.") == "Un café pour réparer ensemble."
+
+
+def test_a_long_summary_is_cut_on_a_word_boundary() -> None:
+    text = "réparer ensemble, " * 30  # 540 characters
+    summary = cut_summary(text)
+    assert len(summary) <= 300 and summary.endswith(ELLIPSIS)
+    kept = summary.removesuffix(ELLIPSIS)
+    assert text.startswith(kept) and text[len(kept)] in " ,"  # a whole word ends there
+
+
+def test_the_cut_drops_a_half_word_and_dangling_punctuation() -> None:
+    assert cut_summary("aaa, bbb ccc", limit=10) == "aaa, bbb" + ELLIPSIS
+    assert cut_summary("aaa, bbbbbb", limit=8) == "aaa" + ELLIPSIS
+    assert cut_summary("a" * 20, limit=8) == "a" * 7 + ELLIPSIS  # one long word
+
+
+def test_the_summary_falls_back_to_the_start_of_the_description(listing_of: Any) -> None:
+    description = "<p>" + "Un atelier de réparation. " * 20 + "</p>"
+    listing = listing_of(description=description)
+    assert listing.summary.startswith("Un atelier de réparation.")
+    assert listing.summary.endswith(ELLIPSIS) and len(listing.summary) <= 300
+    assert listing_of(summary="Résumé.", description=description).summary == "Résumé."
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        (
+            "HTTPS://WWW.Repair.FR:443/Projet/?utm_source=x&id=3#haut",
+            "https://repair.fr/Projet?id=3",
+        ),
+        ("http://repair.fr/", "http://repair.fr"),
+        ("http://repair.fr:8080/a/", "http://repair.fr:8080/a"),
+        ("www.repair.fr", "http://repair.fr"),
+        ("repair.fr/ateliers/", "http://repair.fr/ateliers"),
+        ("https://repair.fr/?utm_medium=mail&utm_campaign=x", "https://repair.fr"),
+        ("mailto:contact@repair.fr", ""),
+        ("ftp://repair.fr/", ""),
+        ("Voir le site", ""),
+        ("http://", ""),
+        ("https://repair.fr:99999/", ""),
+    ],
+)
+def test_website_urls_are_canonical(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(
+    ("value", "siret"),
+    [
+        ("732 829 320 00074", "73282932000074"),
+        ("73282932000074", "73282932000074"),
+        ("73282932000075", ""),  # checksum fails
+        ("7328293200007", ""),  # 13 digits
+        ("SIRET inconnu", ""),
+        ("35600000049837", "35600000049837"),  # La Poste: digit sum is a multiple of 5
+        ("35600000000048", "35600000000048"),  # La Poste head office: plain Luhn
+    ],
+)
+def test_siret_is_fourteen_luhn_checked_digits(value: str, siret: str) -> None:
+    assert valid_siret(value) == siret
+
+
+@pytest.mark.parametrize(
+    ("value", "date"),
+    [
+        ("2016", "2016"),
+        ("Créé en 2016", "2016"),
+        ("12/03/2017", "2017-03-12"),
+        ("12.03.2017", "2017-03-12"),
+        ("2017-03-12", "2017-03-12"),
+        ("2018-03-02T09:00:00Z", "2018-03-02"),
+        ("1er février 2016", "2016-02-01"),
+        ("Publié le 12 mars 2017", "2017-03-12"),
+        ("Fri, 02 Mar 2018 09:00:00 +0000", "2018-03-02"),
+        ("mars 2017", "2017"),  # only the year is sure
+        ("31/02/2017", "2017"),  # no such day
+        ("bientôt", ""),
+    ],
+)
+def test_dates_become_iso(value: str, date: str) -> None:
+    assert iso_date(value) == date
+
+
+def test_a_free_text_address_is_split_and_geocoded(listing_of: Any) -> None:
+    listing = listing_of(address="12 rue des Écoles, 03200 Vichy")
+    assert listing.address == {
+        "street": "12 rue des Écoles",
+        "postcode": "03200",
+        "city": "Vichy",
+        "commune_code": "03310",
+        "commune": "Vichy",
+        "departement_code": "03",
+        "departement": "Allier",
+        "region_code": "84",
+        "region": "Auvergne-Rhône-Alpes",
+    }
+    assert listing.geo_precision == "commune"
+    assert listing.location == {
+        "lat": pytest.approx(46.12, abs=0.01),
+        "lon": pytest.approx(3.43, abs=0.01),
+    }
+
+
+def test_address_fields_are_geocoded_with_the_region_as_a_hint(listing_of: Any) -> None:
+    listing = listing_of(street="1 place du Marché", postcode=3200, city="VICHY", region="Auvergne")
+    assert listing.address["postcode"] == "03200"  # the spreadsheet's lost zero restored
+    assert (listing.address["city"], listing.address["commune"]) == ("VICHY", "Vichy")
+    assert listing.address["street"] == "1 place du Marché"
+    saint_denis = listing_of(city="Saint-Denis", region="Seine-Saint-Denis")
+    assert saint_denis.address["commune_code"] == "93066"
+
+
+def test_a_departement_only_address_has_departement_precision(listing_of: Any) -> None:
+    listing = listing_of(address="Allier")
+    assert listing.geo_precision == "departement"
+    assert "commune_code" not in listing.address and listing.location is not None
+
+
+def test_no_address_means_no_location(listing_of: Any) -> None:
+    listing = listing_of()
+    assert (listing.address, listing.location, listing.geo_precision) == ({}, None, "none")
+
+
+def test_tags_in_one_string_are_split_and_coded(listing_of: Any) -> None:
+    listing = listing_of(tags="Agriculture, Alimentation solidaire; Zèbres | Agriculture")
+    assert listing.raw_tags == ["Agriculture", "Alimentation solidaire", "Zèbres"]
+    assert listing.codes == ["AGR", "COH"]
+    assert listing.unknown_tags == ["Zèbres"]
+    assert (listing.domains, listing.publics, listing.methods) == (
+        ["health_sport", "social_net", "sust_env"],
+        [],
+        [],
+    )
+
+
+def test_tags_given_as_a_list_are_kept_whole(listing_of: Any) -> None:
+    listing = listing_of(tag_table="Bretagne Créative", tags=["Silver économie", "<b>RSE</b>"])
+    assert listing.raw_tags == ["Silver économie", "RSE"]
+    assert listing.codes == ["GOU", "SAN", "SEN"]
+    assert listing.publics == ["senior"] and listing.methods == ["govern"]
+
+
+def test_a_2018_item_of_arrays_and_nulls_is_normalised(listing_of: Any) -> None:
+    listing = listing_of(
+        title=["  Repair ", "Café &amp; Co "],
+        summary=None,
+        description=["<p>Premier paragraphe.</p>", "Second."],
+        organisation=["Association", "Les Bricoleurs"],
+        partners="Ville de Vichy; CCAS de Vichy | Ville de Vichy",
+        address=["12 rue des Écoles", "03200 Vichy", "France"],
+        website=["Site web", "https://www.repair-vichy.fr/"],
+        image=[None, "/relative.jpg", "https://img.example.org/a.jpg"],
+        date=["", "Créé en 2016"],
+        siret=["non communiqué", "732 829 320 00074"],
+        legal_status="Association loi 1901",
+    )
+    assert listing.title == "Repair Café & Co"
+    assert listing.summary == listing.description == "Premier paragraphe. Second."
+    assert listing.organisation == "Association Les Bricoleurs"
+    assert listing.partners == ["Ville de Vichy", "CCAS de Vichy"]
+    assert listing.address["commune_code"] == "03310"
+    assert listing.address["street"] == "12 rue des Écoles"
+    assert listing.website == "https://repair-vichy.fr"
+    assert listing.image == "https://img.example.org/a.jpg"
+    assert (listing.date, listing.siret) == ("2016", "73282932000074")
+    assert listing.legal_status == "Association loi 1901"
+    assert (listing.source, listing.source_name) == ("fx-html", "FX")
+
+
+@pytest.mark.parametrize("title", [None, "", "   ", "<p> </p>", ["", None], "—"])
+def test_an_item_without_a_usable_title_is_rejected(listing_of: Any, title: Any) -> None:
+    with pytest.raises(RejectedItem) as rejected:
+        listing_of(title=title)
+    assert rejected.value.reason == "no usable title"
+
+
+@pytest.mark.parametrize("url", ["", "/projets/x/", "javascript:void(0)", "ftp://site.fr/x"])
+def test_an_item_without_a_usable_url_is_rejected(
+    taxonomy: Taxonomy, geocoder: Geocoder, url: str
+) -> None:
+    item = raw_item(title="Repair Café")
+    item["url"] = url
+    with pytest.raises(RejectedItem) as rejected:
+        normalise(item, source_name="FX", tag_table=None, taxonomy=taxonomy, geocoder=geocoder)
+    assert rejected.value.reason == "no usable url"
