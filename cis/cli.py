@@ -25,6 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     crawl = _add(sub, "crawl", commands.crawl, "crawl contributor sites into the raw store")
     crawl.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
+    sources = _add(
+        sub, "sources", commands.sources, "check contributor configs, or report source health"
+    )
+    sources.add_argument("action", choices=["check", "report"])
     _add(sub, "index", commands.index, "apply new, changed and vanished projects to the live index")
     _add(sub, "reindex", commands.reindex, "rebuild the whole index from the raw store, swap it in")
     serve = _add(sub, "serve", commands.serve, "serve the search API with gunicorn")

@@ -22,6 +22,24 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if all(r.status == "ok" for r in reports) else 1
 
 
+def sources(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate every contributor config, or print the last run report of each source."""
+    if args.action == "report":
+        from crawlers.report import format_report_table, load_reports
+
+        print(format_report_table(load_reports(settings.raw_dir)))
+        return 0
+    from crawlers.sources import check_sources
+
+    errors = [
+        e for folder in (settings.sources_dir, FIXTURE_SOURCES_DIR) for e in check_sources(folder)
+    ]
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"{len(errors)} problem(s) in {settings.sources_dir} and {FIXTURE_SOURCES_DIR}")
+    return 1 if errors else 0
+
+
 def index(args: argparse.Namespace, settings: Settings) -> int:
     """Apply the raw store's changes to the live index."""
     from indexer.pipeline import apply_increments

@@ -57,7 +57,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("es_port", "9250", "HTTP port of the local node (`0`: any free port)."),
     Setting("es_heap", "512m", "JVM heap of the local node."),
     Setting("java_home", "", "JDK for the local node (default: JAVA_HOME, then `java` on PATH)."),
-    Setting("log_level", "INFO", "Python log level."),
+    Setting(
+        "log_level", "WARNING", "Log level of the crawlers and the service (DEBUG, INFO, WARNING…)."
+    ),
 )
 
 

@@ -135,7 +135,6 @@ class CrawlState:
         return {"pages": pages, "removed": removed}
 
 
-
 def _refreshed(item: RawItem, fetched_at: str) -> RawItem:
     """A copy of ``item`` confirmed as still current at ``fetched_at``."""
     copy = item.copy()

@@ -58,6 +58,10 @@ class RawStore:
         path = self.root / source / f"{run}.state.json"
         return json.loads(path.read_text(encoding="utf-8")) if run and path.is_file() else {}
 
+    def latest_contributor(self, source: str) -> dict[str, Any]:
+        """Identity of the source at its last successful run: name, homepage, tag_table…"""
+        return dict(self.latest_state(source).get("contributor", {"name": source}))
+
     def report_paths(self, source: str) -> list[Path]:
         """Report files of every run of ``source`` (failed ones too), oldest first."""
         return sorted((self.root / source).glob("*.report.json"))
@@ -103,6 +107,8 @@ class RunWriter:
         self.tmp_path.unlink(missing_ok=True)
 
     def _close(self) -> None:
+        if self._file.closed:
+            return
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()

@@ -61,7 +61,9 @@ class Reader:
             return ""
         return value
 
-    def flag(self, data: Mapping[str, Any], key: str, prefix: str = "", default: bool = False) -> bool:
+    def flag(
+        self, data: Mapping[str, Any], key: str, prefix: str = "", default: bool = False
+    ) -> bool:
         """A boolean value."""
         value = data.get(key, default)
         if not isinstance(value, bool):

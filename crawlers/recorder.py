@@ -18,7 +18,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from cis.records import RawItem
+from crawlers.config import SourceConfig
 from crawlers.extract.items import utc_now
+from crawlers.incremental import CrawlState
 from crawlers.raw_store import RawStore, RunWriter
 from crawlers.report import SourceReport, stats_breakdown
 from crawlers.spiders.base import ConfiguredSpider
@@ -65,19 +67,27 @@ class RunRecorder:
         """Carry forward, compute removals, commit or abort, write the report."""
         assert isinstance(spider, ConfiguredSpider) and self.writer is not None
         state = spider.state
-        complete = reason == FINISHED and not state.navigation_failed
+        failure = run_failure(state, reason)
+        complete = (
+            failure is None
+            and reason == FINISHED
+            and spider.config.complete
+            and not state.navigation_failed
+        )
         carried, removed = state.finish(complete)
         for item in carried:
             self.writer.write(item)
-        ok = reason in (FINISHED, *CAPPED) and state.pages_ok > 0
-        if ok:
-            self.writer.commit(state.to_json(removed))
+        if failure is None:
+            contributor = contributor_card(spider.config)
+            self.writer.commit({**state.to_json(removed), "contributor": contributor})
         else:
             self.writer.abort()
-        report = self._report(spider, reason, ok, complete)
+        report = self._report(spider, failure or reason, failure is None, complete)
         self.store.write_report(spider.name, self.run, report.to_json())
 
-    def _report(self, spider: ConfiguredSpider, reason: str, ok: bool, complete: bool) -> SourceReport:
+    def _report(
+        self, spider: ConfiguredSpider, reason: str, ok: bool, complete: bool
+    ) -> SourceReport:
         counts = spider.state.counts
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         return SourceReport(
@@ -85,7 +95,7 @@ class RunRecorder:
             name=spider.config.name,
             run=self.run,
             status="ok" if ok else "failed",
-            close_reason=reason if spider.state.pages_ok else f"{reason}: no page could be fetched",
+            close_reason=reason,
             started=self.started,
             finished=utc_now(),
             duration_s=round(time.monotonic() - self.clock, 3),
@@ -99,3 +109,26 @@ class RunRecorder:
             removed=counts["removed"],
             **stats_breakdown(stats),
         )
+
+
+def contributor_card(config: SourceConfig) -> dict[str, str | None]:
+    """Who the source is, kept with each run so the indexer needs only the raw store."""
+    return {
+        "name": config.name,
+        "homepage": config.homepage,
+        "logo": config.logo,
+        "licence": config.licence,
+        "tag_table": config.tag_table,
+    }
+
+
+def run_failure(state: CrawlState, reason: str) -> str | None:
+    """Why a run must not replace the last good one (None when it may)."""
+    if reason not in (FINISHED, *CAPPED):
+        return reason
+    if state.pages_ok == 0:
+        return f"{reason}: no page could be fetched"
+    if not state.seen and state.previous_items:
+        known = len(state.previous_items)
+        return f"{reason}: no item kept where the last run had {known} (selectors broken?)"
+    return None

@@ -69,7 +69,10 @@ def stats_breakdown(stats: Mapping[str, Any]) -> dict[str, Any]:
         "not_modified": int(stats.get("cis/not_modified", 0)),
         "rejected": prefixed("cis/rejected/"),
         "http_errors": prefixed("downloader/response_status_count/", lambda s: int(s) >= 400),
-        "download_errors": prefixed("downloader/exception_type_count/"),
+        # IgnoreRequest is robots.txt refusing a URL: counted as robots_dropped instead.
+        "download_errors": prefixed(
+            "downloader/exception_type_count/", lambda name: not name.endswith("IgnoreRequest")
+        ),
         "offsite_dropped": int(stats.get("offsite/filtered", 0)),
         "robots_dropped": int(stats.get("robotstxt/forbidden", 0)),
         "retries": int(stats.get("retry/count", 0)),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
+from cis.errors import CisError
 from cis.settings import Settings
 from crawlers.config import SourceConfig
 from crawlers.extract.items import utc_now
@@ -28,16 +29,13 @@ from crawlers.sources import load_sources
 from crawlers.spiders import spider_class
 
 
-class UnknownSource(KeyError):
+class UnknownSource(CisError):
     """A requested source id has no config."""
 
     def __init__(self, source: str, known: Sequence[str]) -> None:
         super().__init__(f"unknown source {source!r}; known sources: {', '.join(known) or 'none'}")
         self.source = source
         self.known = list(known)
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 def crawl(
@@ -51,6 +49,8 @@ def crawl(
     """Crawl ``source_ids`` (all when None) and return one report per source, in order."""
     configs = select_sources(load_sources(sources_dir or settings.sources_dir), source_ids)
     configs = [fill_base_url(config, base_urls or {}) for config in configs]
+    if not configs:
+        return []
     run = new_run_id(settings.raw_dir, [config.id for config in configs])
     child = multiprocessing.get_context("spawn").Process(
         target=crawl_in_process, args=(settings, configs, run, http_cache), name=f"cis-crawl-{run}"
@@ -89,12 +89,16 @@ def crawl_in_process(
     store = RawStore(settings.raw_dir)
     process = AsyncCrawlerProcess(process_settings(settings))
     for config in configs:
-        crawler = Crawler(spider_class(config), scrapy_settings(settings, config, run, http_cache=http_cache))
+        crawler = Crawler(
+            spider_class(config), scrapy_settings(settings, config, run, http_cache=http_cache)
+        )
         process.crawl(crawler, config=config, state=CrawlState.load(store, config.id))
     process.start()
 
 
-def _read_report(store: RawStore, config: SourceConfig, run: str, exitcode: int | None) -> SourceReport:
+def _read_report(
+    store: RawStore, config: SourceConfig, run: str, exitcode: int | None
+) -> SourceReport:
     path = store.root / config.id / f"{run}.report.json"
     if path.is_file():
         return SourceReport.from_json(json.loads(path.read_text(encoding="utf-8")))

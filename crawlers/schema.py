@@ -7,10 +7,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from cssselect import SelectorError
-from lxml import etree
-from parsel import css2xpath
-
 from crawlers.config import (
     BASE_URL,
     KINDS,
@@ -20,10 +16,9 @@ from crawlers.config import (
     Navigation,
     Politeness,
     Records,
-    Scope,
-    SelectorKind,
     SourceConfig,
 )
+from crawlers.field_schema import check_regex, parse_field
 from crawlers.reader import Reader, SourceError
 
 TOP_KEYS = (
@@ -31,7 +26,6 @@ TOP_KEYS = (
     "start_urls", "navigation", "sitemap", "records", "complete", "fields", "politeness",
     "limits",
 )  # fmt: skip
-FIELD_KEYS = ("css", "xpath", "path", "attr", "many", "join", "regex", "split", "strip", "scope")
 HTML_KINDS = ("html", "structured", "sitemap")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -47,27 +41,38 @@ def parse_source(path: Path, data: Any) -> tuple[SourceConfig | None, list[Sourc
     reader.check_keys(data, "", TOP_KEYS)
     kind = _kind(reader, data)
     config = SourceConfig(
-        id=_identifier(reader, data, path),
-        name=reader.text(data, "name", required=True),
-        homepage=reader.text(data, "homepage", required=True),
-        kind=kind,
-        start_urls=_start_urls(reader, data),
-        path=path,
-        fields=_fields(reader, data, kind),
-        navigation=_navigation(reader, reader.mapping(data, "navigation")),
-        sitemap_follow=_patterns(reader, reader.mapping(data, "sitemap")),
-        records=_records(reader, reader.mapping(data, "records")),
-        complete=reader.flag(data, "complete", default=True),
-        tag_table=reader.text(data, "tag_table") or None,
-        verified=reader.flag(data, "verified"),
-        logo=reader.text(data, "logo"),
-        licence=reader.text(data, "licence"),
-        spider=_spider(reader, data),
-        politeness=_politeness(reader, reader.mapping(data, "politeness")),
-        limits=_limits(reader, reader.mapping(data, "limits")),
+        path=path, kind=kind, **_identity(reader, data, path), **_crawling(reader, data, kind)
     )
     _check_kind_needs(reader, config)
     return (None if reader.errors else config), reader.errors
+
+
+def _identity(reader: Reader, data: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    """Who the contributor is, and how its data may be used."""
+    return {
+        "id": _identifier(reader, data, path),
+        "name": reader.text(data, "name", required=True),
+        "homepage": reader.text(data, "homepage", required=True),
+        "logo": reader.text(data, "logo"),
+        "licence": reader.text(data, "licence"),
+        "tag_table": reader.text(data, "tag_table") or None,
+        "verified": reader.flag(data, "verified"),
+    }
+
+
+def _crawling(reader: Reader, data: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
+    """Where the crawl starts, how it navigates, what it reads, how gently."""
+    return {
+        "start_urls": _start_urls(reader, data),
+        "fields": _fields(reader, data, kind),
+        "navigation": _navigation(reader, reader.mapping(data, "navigation")),
+        "sitemap_follow": _patterns(reader, reader.mapping(data, "sitemap")),
+        "records": _records(reader, reader.mapping(data, "records")),
+        "complete": reader.flag(data, "complete", default=True),
+        "spider": _spider(reader, data),
+        "politeness": _politeness(reader, reader.mapping(data, "politeness")),
+        "limits": _limits(reader, reader.mapping(data, "limits")),
+    }
 
 
 def _kind(reader: Reader, data: Mapping[str, Any]) -> Kind:
@@ -116,59 +121,12 @@ def _fields(reader: Reader, data: Mapping[str, Any], kind: Kind) -> dict[str, Fi
     return specs
 
 
-def parse_field(reader: Reader, raw: Any, key: str) -> FieldSpec | None:
-    """One selector mapping (exactly one of css, xpath, path, plus cleanup options)."""
-    if not isinstance(raw, dict):
-        reader.error(key, "expected a mapping such as {css: 'h1::text'} or {xpath: '//h1'}")
-        return None
-    reader.check_keys(raw, key, FIELD_KEYS)
-    chosen = [k for k in ("css", "xpath", "path") if k in raw]
-    if len(chosen) != 1:
-        reader.error(key, "give exactly one of css, xpath or path")
-        return None
-    selector_kind = cast(SelectorKind, chosen[0])
-    expr = reader.text(raw, selector_kind, key, required=True)
-    _check_expression(reader, f"{key}.{selector_kind}", selector_kind, expr)
-    scope = reader.text(raw, "scope", key)
-    if scope not in ("", "listing", "detail"):
-        reader.error(f"{key}.scope", f"{scope!r} is not listing or detail")
-    regex = reader.text(raw, "regex", key) or None
-    _check_regex(reader, f"{key}.regex", regex)
-    return FieldSpec(
-        kind=selector_kind,
-        expr=expr,
-        attr=reader.text(raw, "attr", key) or None,
-        many=reader.flag(raw, "many", key),
-        join=raw.get("join", " ") if isinstance(raw.get("join", " "), str) else " ",
-        regex=regex,
-        split=reader.text(raw, "split", key) or None,
-        strip=reader.flag(raw, "strip", key, default=True),
-        scope=cast(Scope, scope) if scope in ("listing", "detail") else None,
-    )
-
-
-def _check_expression(reader: Reader, key: str, kind: SelectorKind, expr: str) -> None:
-    try:
-        if kind == "css":
-            css2xpath(expr)
-        elif kind == "xpath":
-            etree.XPath(expr)
-    except (SelectorError, etree.XPathError) as error:
-        reader.error(key, f"invalid {kind} expression {expr!r}: {error}")
-
-
-def _check_regex(reader: Reader, key: str, regex: str | None) -> None:
-    if regex is not None:
-        try:
-            re.compile(regex)
-        except re.error as error:
-            reader.error(key, f"invalid regex {regex!r}: {error}")
-
-
 def _navigation(reader: Reader, raw: Mapping[str, Any]) -> Navigation:
     names = ("items", "follow", "next_page", "item_url")
     reader.check_keys(raw, "navigation", names)
-    specs = {name: parse_field(reader, raw[name], f"navigation.{name}") for name in names if name in raw}
+    specs = {
+        name: parse_field(reader, raw[name], f"navigation.{name}") for name in names if name in raw
+    }
     return Navigation(
         items=specs.get("items"),
         follow=specs.get("follow"),
@@ -181,7 +139,7 @@ def _patterns(reader: Reader, raw: Mapping[str, Any]) -> tuple[str, ...]:
     reader.check_keys(raw, "sitemap", ("follow",))
     patterns = reader.strings(raw, "follow", "sitemap")
     for index, pattern in enumerate(patterns):
-        _check_regex(reader, f"sitemap.follow[{index}]", pattern)
+        check_regex(reader, f"sitemap.follow[{index}]", pattern)
     return patterns
 
 

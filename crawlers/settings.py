@@ -50,6 +50,7 @@ DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 # Development only: replay responses from disk instead of the network.
 HTTPCACHE_ENABLED = False
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.DummyPolicy"
+HTTPCACHE_IGNORE_HTTP_CODES = RETRY_HTTP_CODES  # a cached 500 would defeat the retries
 
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.RetryBackoffMiddleware": 560,
@@ -104,6 +105,9 @@ def _politeness(polite: bool, config: SourceConfig) -> dict[str, Any]:
     delay = DOWNLOAD_DELAY if delay is None else delay
     concurrency = config.politeness.concurrency or CONCURRENT_REQUESTS_PER_DOMAIN
     return {
+        # One crawler per source, so the crawler-wide cap is the site's: requests do not
+        # queue up in the downloader, and a page limit stops the crawl within a request.
+        "CONCURRENT_REQUESTS": concurrency,
         "DOWNLOAD_DELAY": delay,
         "AUTOTHROTTLE_START_DELAY": max(delay, AUTOTHROTTLE_START_DELAY),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(concurrency),

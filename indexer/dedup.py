@@ -13,13 +13,28 @@ project) and, for websites, when it is seen in several communes (a network homep
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+import pickle
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
-from indexer.dedup_params import JACCARD_THRESHOLD, PLATFORM_HOSTS, SHARED_WEBSITE_COMMUNES
+import numpy as np
+
+from cis.records import Project
+from indexer.dedup_params import (
+    JACCARD_THRESHOLD,
+    STATE_VERSION,
+    commune,
+    departement,
+    geography_conflict,
+    key_names_one_project,
+    strong_keys,
+    text_allowed,
+)
 from indexer.listing import Listing
+from indexer.merge import merge_clusters
 from indexer.overrides import MergeSets, Overrides, listing_key
 from indexer.shingles import SketchIndex, listing_text
 
@@ -47,57 +62,6 @@ class Clustering:
     pairs: list[ScoredPair] = field(default_factory=list)
 
 
-def canonical_url(url: str) -> str:
-    """``url`` without scheme, ``www.``, fragment or trailing slash; host lower-cased."""
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    if not host:
-        return ""
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{parts.path.rstrip('/')}{query}"
-
-
-def _platform(host: str) -> bool:
-    labels = host.split(".")
-    return any(".".join(labels[k:]) in PLATFORM_HOSTS for k in range(len(labels) - 1))
-
-
-def strong_keys(listing: Listing) -> list[str]:
-    """The listing's identity keys: its page, its SIRET, its own (non-platform) website."""
-    keys = [f"page:{canonical_url(listing.url)}"]
-    if listing.siret:
-        keys.append(f"siret:{listing.siret}")
-    site = canonical_url(listing.website)
-    if site and not _platform(site.split("/", 1)[0].split(":", 1)[0]):
-        keys.append(f"website:{site}")
-    return keys
-
-
-def commune(listing: Listing) -> str:
-    """INSEE code of the listing's commune, or ""."""
-    return listing.address.get("commune_code", "")
-
-
-def _departement(listing: Listing) -> str:
-    return listing.address.get("departement_code", "")
-
-
-def text_geography_ok(a: Listing, b: Listing) -> bool:
-    """Whether text alone may link ``a`` and ``b``: same commune, or compatible vaguer places."""
-    ca, cb, da, db = commune(a), commune(b), _departement(a), _departement(b)
-    if ca and cb:
-        return ca == cb
-    if ca or cb or da or db:
-        return bool(da) and da == db
-    return True  # neither has any location
-
-
-def geography_conflict(a: Listing, b: Listing) -> bool:
-    """Whether ``a`` and ``b`` are placed in two different communes or départements."""
-    ca, cb, da, db = commune(a), commune(b), _departement(a), _departement(b)
-    return bool((ca and cb and ca != cb) or (da and db and da != db))
-
-
 @dataclass
 class Corpus:
     """Listings by slot with their sketches and strong-key groups (slots are never reused)."""
@@ -105,6 +69,10 @@ class Corpus:
     listings: list[Listing | None] = field(default_factory=list)  # None: removed
     sketches: SketchIndex = field(default_factory=SketchIndex.empty)
     keys: dict[str, list[int]] = field(default_factory=dict)
+    # (contributor, commune, département) of each slot as small ints (0 = unknown), so the
+    # many LSH candidates from other towns are refused in numpy, not one by one.
+    places: np.ndarray = field(default_factory=lambda: np.empty((0, 3), dtype=np.int32))
+    names: dict[str, int] = field(default_factory=lambda: {"": 0})
 
     def listing(self, slot: int) -> Listing:
         """The live listing at ``slot``."""
@@ -115,8 +83,11 @@ class Corpus:
 
     def add(self, listings: Sequence[Listing]) -> range:
         """Index new listings; returns their slots."""
-        slots = self.sketches.add([listing_text(x) for x in listings])
+        texts = [listing_text(x) for x in listings]
+        slots = self.sketches.add(texts, [departement(x) for x in listings])
         self.listings.extend(listings)
+        ids = [self._ids(x.source, commune(x), departement(x)) for x in listings]
+        self.places = np.concatenate((self.places, np.array(ids, dtype=np.int32).reshape(-1, 3)))
         for slot, listing in zip(slots, listings, strict=True):
             for key in strong_keys(listing):
                 self.keys.setdefault(key, []).append(slot)
@@ -131,50 +102,48 @@ class Corpus:
                 self.keys[key].remove(slot)
             self.listings[slot] = None
 
+    def _ids(self, *names: str) -> tuple[int, ...]:
+        return tuple(self.names.setdefault(name, len(self.names)) for name in names)
+
+    def text_candidates(self, slots: Collection[int] | None = None) -> np.ndarray:
+        """LSH candidate pairs that geography and contributors allow to link on text."""
+        pairs = self.sketches.candidate_pairs(slots)
+        a, b = self.places[pairs[:, 0]], self.places[pairs[:, 1]]
+        both_placed = (a[:, 1] > 0) & (b[:, 1] > 0)
+        same_town = (a[:, 1] == b[:, 1]) | ~both_placed
+        keep = (a[:, 0] != b[:, 0]) & same_town & (a[:, 2] == b[:, 2])
+        return pairs[keep]
+
     def live(self) -> list[int]:
         """Slots of every listing not removed."""
         return [s for s, listing in enumerate(self.listings) if listing is not None]
 
-    def key_usable(self, key: str) -> bool:
-        """Whether a strong key names one project (see the module docstring)."""
-        slots = self.keys[key]
-        if key.startswith("page:"):
-            return True
-        pages: dict[str, str] = {}
-        for s in slots:
-            listing = self.listing(s)
-            if pages.setdefault(listing.source, listing.url) != listing.url:
-                return False  # one contributor, two pages: an association's key
-        communes = {commune(self.listing(s)) for s in slots} - {""}
-        return not key.startswith("website:") or len(communes) < SHARED_WEBSITE_COMMUNES
-
-    def partners(self, slot: int) -> dict[int, str]:
-        """Slots that may be linked to ``slot``, with the strongest reason to look at them."""
-        reasons = dict.fromkeys(self.sketches.candidates(slot), "text")
-        for key in strong_keys(self.listing(slot)):
+    def key_pairs(self, slots: Iterable[int] | None = None) -> Iterator[tuple[int, int, str]]:
+        """(i, j, kind) for listings sharing a usable strong key; those of ``slots`` if given."""
+        keys = self.keys if slots is None else {k for s in slots for k in self.keys_of(s)}
+        for key in keys:
             group = self.keys[key]
-            if len(group) > 1 and self.key_usable(key):
+            if len(group) > 1 and key_names_one_project(key, [self.listing(x) for x in group]):
                 kind = key.split(":", 1)[0]
-                for other in group:
-                    if other != slot and STRENGTH[kind] < STRENGTH[reasons.get(other, "text")]:
-                        reasons[other] = kind
-        return reasons
+                yield from ((i, j, kind) for i, j in combinations(sorted(group), 2))
 
-    def links(self, slots: Iterable[int]) -> list[ScoredPair]:
-        """Every acceptable link touching ``slots`` (partners may lie outside them)."""
-        found: dict[tuple[int, int], str] = {}
-        for i in slots:
-            for j, reason in self.partners(i).items():
-                pair = (min(i, j), max(i, j))
-                if pair not in found or STRENGTH[reason] < STRENGTH[found[pair]]:
-                    found[pair] = reason
+    def keys_of(self, slot: int) -> list[str]:
+        """Strong keys of the listing at ``slot``."""
+        return strong_keys(self.listing(slot))
+
+    def links(self, slots: Collection[int] | None = None) -> list[ScoredPair]:
+        """Every acceptable link (touching ``slots`` if given; partners may lie outside)."""
+        found = {(i, j): "text" for i, j in self.text_candidates(slots).tolist()}
+        for i, j, kind in self.key_pairs(slots):
+            if STRENGTH[kind] < STRENGTH[found.get((i, j), "text")]:
+                found[(i, j)] = kind
         scored = (self.score(i, j, reason) for (i, j), reason in found.items())
         return [link for link in scored if link is not None]
 
     def score(self, i: int, j: int, reason: str) -> ScoredPair | None:
         """The link between ``i`` and ``j`` for ``reason``, or None when rules refuse it."""
         a, b = self.listing(i), self.listing(j)
-        if reason == "text" and (a.source == b.source or not text_geography_ok(a, b)):
+        if reason == "text" and not text_allowed(a, b):
             return None  # cheap refusals before the exact Jaccard
         jaccard = self.sketches.store.jaccard(i, j)
         if reason in ("siret", "website") and geography_conflict(a, b):
@@ -200,17 +169,21 @@ def _apply(sets: MergeSets, link: ScoredPair) -> ScoredPair:
     return link._replace(merged=merged)
 
 
-def cluster_slots(corpus: Corpus, slots: Iterable[int], overrides: Overrides) -> Clustering:
-    """Cluster the listings at ``slots`` among themselves, strongest links first."""
-    inside = sorted(set(slots))
-    members = set(inside)
-    links = [x for x in corpus.links(inside) if x.i in members and x.j in members]
+def cluster_slots(
+    corpus: Corpus, slots: Collection[int] | None, overrides: Overrides
+) -> Clustering:
+    """Cluster the listings at ``slots`` (all live ones if None) among themselves."""
+    inside = corpus.live() if slots is None else sorted(set(slots))
+    links = corpus.links(slots)
+    if slots is not None:
+        members = set(inside)
+        links = [x for x in links if x.i in members and x.j in members]
     for i, j in _override_pairs(corpus, inside, overrides.always):
         links.append(ScoredPair(i, j, round(corpus.sketches.store.jaccard(i, j), 4), "always"))
     links.sort(key=lambda x: (STRENGTH[x.reason], -x.jaccard, x.i, x.j))
     groups = {s: (corpus.listing(s).source, commune(corpus.listing(s))) for s in inside}
     sets = MergeSets(groups, _override_pairs(corpus, inside, overrides.never))
-    pairs = [_apply(sets, link) for link in links]
+    pairs = [_apply(sets, link) for link in links]  # in order: stronger links win
     return Clustering(sets.groups(), pairs)
 
 
@@ -218,4 +191,128 @@ def cluster(listings: Sequence[Listing], overrides: Overrides) -> Clustering:
     """Group ``listings`` into projects; indices in the result are positions in ``listings``."""
     corpus = Corpus()
     corpus.add(listings)
-    return cluster_slots(corpus, corpus.live(), overrides)
+    return cluster_slots(corpus, None, overrides)
+
+
+@dataclass
+class DedupState:
+    """What a dedup run leaves for the next one: the corpus, its projects and who is where."""
+
+    corpus: Corpus
+    project_of: dict[int, str] = field(default_factory=dict)  # live slot -> project id
+    projects: dict[str, Project] = field(default_factory=dict)
+
+    def members(self) -> dict[str, list[int]]:
+        """Slots of each project."""
+        out: dict[str, list[int]] = {}
+        for slot, pid in sorted(self.project_of.items()):
+            out.setdefault(pid, []).append(slot)
+        return out
+
+    def adopt(self, clusters: Sequence[Sequence[int]], projects: Sequence[Project]) -> None:
+        """Record ``projects`` as the projects of ``clusters`` (slots)."""
+        for slots, project in zip(clusters, projects, strict=True):
+            self.projects[project["id"]] = project
+            self.project_of.update(dict.fromkeys(slots, project["id"]))
+
+    def save(self, folder: Path) -> None:
+        """Write the state into ``folder`` (numpy arrays and one pickle)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.corpus.sketches.save(folder)
+        rest = replace(self.corpus, sketches=SketchIndex.empty())
+        with (folder / "state.pickle").open("wb") as out:
+            pickle.dump((STATE_VERSION, rest, self.project_of, self.projects), out)
+
+    @classmethod
+    def load(cls, folder: Path) -> DedupState:
+        """Read a state written by ``save`` (a trusted file: the indexer's own)."""
+        with (folder / "state.pickle").open("rb") as src:
+            version, corpus, project_of, projects = pickle.load(src)
+        if version != STATE_VERSION:
+            raise ValueError(f"{folder} holds dedup state {version!r}, not {STATE_VERSION!r}")
+        corpus.sketches = SketchIndex.load(folder)
+        return cls(corpus, project_of, projects)
+
+
+def build_state(
+    listings: Sequence[Listing],
+    overrides: Overrides,
+    *,
+    first_seen: Mapping[str, str] | None = None,
+    previous_ids: Mapping[str, str] | None = None,
+) -> tuple[DedupState, Clustering]:
+    """Cluster and merge every listing (a full run); slots in the result are list indices."""
+    state = DedupState(Corpus())
+    state.corpus.add(listings)
+    clustering = cluster_slots(state.corpus, None, overrides)
+    groups = [[state.corpus.listing(s) for s in c] for c in clustering.clusters]
+    projects = merge_clusters(groups, first_seen=first_seen, previous_ids=previous_ids)
+    state.adopt(clustering.clusters, projects)
+    return state, clustering
+
+
+@dataclass
+class Reclustered:
+    """What an incremental run changed (slots in ``clustering`` are state slots)."""
+
+    clustering: Clustering  # the re-clustered neighbourhood only
+    changed: list[str]  # ids of the projects built anew
+    removed: list[str]  # ids that no longer exist
+
+
+def _neighbours(corpus: Corpus, slots: Collection[int], overrides: Overrides) -> set[int]:
+    """Slots linked to ``slots``, sharing a strong key with them, or named with them in a rule."""
+    near = {s for link in corpus.links(slots) for s in (link.i, link.j)}
+    near |= {j for s in slots for key in corpus.keys_of(s) for j in corpus.keys[key]}
+    keys = {listing_key(corpus.listing(s)) for s in slots}
+    named = {k for pair in overrides.never | overrides.always if keys & set(pair) for k in pair}
+    if named - keys:
+        near |= {s for s in corpus.live() if listing_key(corpus.listing(s)) in named}
+    return near
+
+
+def _first_seen(projects: Iterable[Project], given: Mapping[str, str] | None) -> dict[str, str]:
+    seen = {f"{r['source']}|{r['url']}": r["first_seen"] for p in projects for r in p["sources"]}
+    for key, date in (given or {}).items():
+        seen[key] = min(date, seen.get(key, date))
+    return seen
+
+
+def recluster(
+    state: DedupState,
+    changed_source: str,
+    listings: Sequence[Listing],
+    overrides: Overrides,
+    *,
+    first_seen: Mapping[str, str] | None = None,
+) -> Reclustered:
+    """Replace ``changed_source``'s listings by ``listings``; redo only the projects touched."""
+    corpus = state.corpus
+    old = [s for s in corpus.live() if corpus.listing(s).source == changed_source]
+    carried = {listing_key(corpus.listing(s)): state.project_of[s] for s in old}
+    touched = {state.project_of[s] for s in _neighbours(corpus, old, overrides)}
+    for slot in old:
+        del state.project_of[slot]
+    corpus.remove(old)
+    new = set(corpus.add(listings))
+    members = state.members()
+    scope = new | {s for pid in touched for s in members.get(pid, [])}
+    touched |= {state.project_of[s] for s in _neighbours(corpus, scope, overrides) - new}
+    scope = new | {s for pid in touched for s in members.get(pid, [])}
+    clustering = cluster_slots(corpus, scope, overrides)
+    before = {tuple(members.get(pid, [])): pid for pid in touched}
+    old_projects = {pid: state.projects.pop(pid) for pid in touched}
+    kept = [c for c in clustering.clusters if tuple(c) in before]
+    state.adopt(kept, [old_projects[before[tuple(c)]] for c in kept])
+    fresh = [c for c in clustering.clusters if tuple(c) not in before]
+    previous = carried | {listing_key(corpus.listing(s)): state.project_of.pop(s)
+                          for c in fresh for s in c if s in state.project_of}  # fmt: skip
+    projects = merge_clusters(
+        [[corpus.listing(s) for s in c] for c in fresh],
+        first_seen=_first_seen(old_projects.values(), first_seen),
+        previous_ids=previous,
+        taken=set(state.projects),
+    )
+    state.adopt(fresh, projects)
+    removed = sorted(set(old_projects) - set(state.projects))
+    return Reclustered(clustering, [p["id"] for p in projects], removed)

@@ -18,24 +18,31 @@ network or platform page, not a key.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final, Literal
+from urllib.parse import urlsplit
+
+from cis.text import STOPWORDS, fold
+from indexer.listing import Listing
 
 NUM_PERM: Final = 128
 SEED: Final = 1
 SCHEME: Final = "affine32"  # datasketch 2.0's default, spelled out: it decides compatibility
 
-# Word 3-grams of the folded title + summary (benchmarks/dedup.py compared character 4–6
-# and word 2–3 grams): at equal recall they keep unrelated texts of one town furthest
+# Word 3-grams of the folded title + summary (benchmarks/dedup.py compared character 4-6
+# and word 2-3 grams): at equal recall they keep unrelated texts of one town furthest
 # apart, and their ~40 shingles per listing sign 2x faster than ~240 character grams.
 SHINGLE_KIND: Final[Literal["char", "word"]] = "word"
 SHINGLE_SIZE: Final = 3
 
 JACCARD_THRESHOLD: Final = 0.5
-# LSH only proposes candidates, so it is tuned for recall at JACCARD_THRESHOLD: with these
-# values datasketch picks 42 bands of 3 rows, which returns a pair at Jaccard 0.5 with
-# probability 0.996; extra candidates only cost one exact Jaccard each.
-LSH_THRESHOLD: Final = 0.35
-LSH_WEIGHTS: Final = (0.2, 0.8)  # (false positive, false negative) weights
+# LSH only proposes candidates, so it is tuned for recall at JACCARD_THRESHOLD: a pair is
+# proposed with probability 1 - (1 - J**ROWS)**BANDS, 0.996 at J = 0.5 with 42 bands of 3
+# rows. Bands are salted by département (text links never cross one), which keeps the
+# false candidates of such a low threshold linear in practice; each costs one exact Jaccard.
+LSH_BANDS: Final = 42
+LSH_ROWS: Final = 3
+LSH_THRESHOLD: Final = (1 / LSH_BANDS) ** (1 / LSH_ROWS)  # where the S-curve turns: 0.29
 
 SHARED_WEBSITE_COMMUNES: Final = 2
 # Hosts whose pages belong to many unrelated projects: never a project key.
@@ -64,4 +71,96 @@ PLATFORM_HOSTS: Final = frozenset(
     }
 )
 
-STATE_VERSION: Final = f"minhash-{SCHEME}-{NUM_PERM}-{SEED}-{SHINGLE_KIND}{SHINGLE_SIZE}"
+STATE_VERSION: Final = (
+    f"minhash-{SCHEME}-{NUM_PERM}-{SEED}-{SHINGLE_KIND}{SHINGLE_SIZE}-{LSH_BANDS}x{LSH_ROWS}"
+)
+
+
+def _scheme_less(url: str) -> str:
+    # URLs arrive canonical (indexer.normalise); http and https still name one page.
+    return url.split("://", 1)[-1]
+
+
+def is_platform(url: str) -> bool:
+    """Whether ``url`` is on a host shared by unrelated projects (PLATFORM_HOSTS)."""
+    labels = (urlsplit(url).hostname or "").removeprefix("www.").split(".")
+    return any(".".join(labels[k:]) in PLATFORM_HOSTS for k in range(len(labels) - 1))
+
+
+def strong_keys(listing: Listing) -> list[str]:
+    """The listing's identity keys: its page, its SIRET, its own (non-platform) website."""
+    keys = [f"page:{_scheme_less(listing.url)}"]
+    if listing.siret:
+        keys.append(f"siret:{listing.siret}")
+    if listing.website and not is_platform(listing.website):
+        keys.append(f"website:{_scheme_less(listing.website)}")
+    return keys
+
+
+def commune(listing: Listing) -> str:
+    """INSEE code of the listing's commune, or ""."""
+    return listing.address.get("commune_code", "")
+
+
+def departement_of_commune(code: str) -> str:
+    """Département code of an INSEE commune code (three characters overseas)."""
+    return code[:3] if code.startswith(("97", "98")) else code[:2]
+
+
+def departement(listing: Listing) -> str:
+    """Département code of the listing (from its commune when not given), or ""."""
+    given = listing.address.get("departement_code", "")
+    return given or departement_of_commune(commune(listing))
+
+
+def text_geography_ok(a: Listing, b: Listing) -> bool:
+    """Whether text alone may link ``a`` and ``b``: same commune, or compatible vaguer places."""
+    ca, cb, da, db = commune(a), commune(b), departement(a), departement(b)
+    if ca and cb:
+        return ca == cb
+    if ca or cb or da or db:
+        return bool(da) and da == db
+    return True  # neither has any location
+
+
+def _title_words(listing: Listing) -> set[str]:
+    return set(fold(listing.title).split()) - STOPWORDS
+
+
+def titles_agree(a: Listing, b: Listing) -> bool:
+    """Whether one title's words (stopwords aside) all appear in the other's."""
+    wa, wb = _title_words(a), _title_words(b)
+    return wa <= wb or wb <= wa
+
+
+def geography_conflict(a: Listing, b: Listing) -> bool:
+    """Whether ``a`` and ``b`` are placed in two different communes or départements."""
+    ca, cb, da, db = commune(a), commune(b), departement(a), departement(b)
+    return bool((ca and cb and ca != cb) or (da and db and da != db))
+
+
+def text_allowed(a: Listing, b: Listing) -> bool:
+    """Whether text may link ``a`` and ``b``: other contributors, geography, titles.
+
+    Outside one commune, network pages differ mostly by the town in their title, so the
+    titles must agree too.
+    """
+    if a.source == b.source or not text_geography_ok(a, b):
+        return False
+    return (bool(commune(a)) and commune(a) == commune(b)) or titles_agree(a, b)
+
+
+def key_names_one_project(key: str, listings: Sequence[Listing]) -> bool:
+    """Whether the strong ``key`` shared by ``listings`` names one project, not a group.
+
+    A key one contributor gives to two of its pages names an association; a website seen in
+    SHARED_WEBSITE_COMMUNES communes is a network homepage. Page keys always hold.
+    """
+    if key.startswith("page:"):
+        return True
+    pages: dict[str, str] = {}
+    for listing in listings:
+        if pages.setdefault(listing.source, listing.url) != listing.url:
+            return False
+    communes = {commune(x) for x in listings} - {""}
+    return not key.startswith("website:") or len(communes) < SHARED_WEBSITE_COMMUNES

@@ -18,45 +18,17 @@ from cis.text import fold
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 _NOISE = re.compile(r"\bc[eé]dex\b(?:\s*\d{1,2}\b)?|\b(?:bp|cs|tsa)\s*\d+\b", re.IGNORECASE)
-_POSTCODE = re.compile(r"(?<!\d)\d{5}(?!\d)")
+_POSTCODE = re.compile(r"(?<![0-9])[0-9]{5}(?![0-9])")
 _SEPARATORS = re.compile(r"[,;\n|/]|\s-\s")
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:e|er|ere|eme|nd|nde)\b")
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste"}
 _DROPPED = frozenset({"arrondissement", "arr", "arrdt"})
 _COUNTRY = "france"
 STREET_WORDS = frozenset(
-    [
-        "rue",
-        "avenue",
-        "av",
-        "bd",
-        "boulevard",
-        "place",
-        "pl",
-        "chemin",
-        "ch",
-        "route",
-        "rte",
-        "allee",
-        "impasse",
-        "imp",
-        "quai",
-        "cours",
-        "square",
-        "passage",
-        "lieu",
-        "dit",
-        "lotissement",
-        "residence",
-        "za",
-        "zi",
-        "zac",
-        "zone",
-        "hameau",
-        "batiment",
-        "bat",
-    ]
-)
+    ("rue", "avenue", "av", "bd", "boulevard", "place", "pl", "chemin", "ch", "route", "rte",
+     "allee", "impasse", "imp", "quai", "cours", "square", "passage", "lieu", "dit",
+     "lotissement", "residence", "za", "zi", "zac", "zone", "hameau", "batiment", "bat")
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1 << 17)
@@ -95,6 +67,12 @@ def parse_address(text: str) -> ParsedAddress:
             is_street = words[0].isdigit() or not STREET_WORDS.isdisjoint(words)
             parsed.segments.append(Segment(key, is_street))
     return parsed
+
+
+def clean_postcode(value: str) -> str:
+    """A written postcode without spaces, its leading zero back if a spreadsheet dropped it."""
+    digits = "".join(value.split())
+    return digits.zfill(5) if digits.isdigit() and len(digits) in (4, 5) else value
 
 
 def split_address(text: str) -> tuple[str, str, str]:

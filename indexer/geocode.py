@@ -12,10 +12,11 @@ arrondissement town hall as the point, so maps still spread a city's projects.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from cis.records import Address, GeoPrecision, Location
 from indexer.geo_data import Area, GeoTables, Place, load_tables
-from indexer.geo_parse import ParsedAddress, Segment, fold_place, parse_address
+from indexer.geo_parse import ParsedAddress, Segment, parse_address
 from indexer.geo_wkb import Point
 
 _MEMO_LIMIT = 500_000  # results kept per geocoder; one per distinct address seen
@@ -54,7 +55,7 @@ class GeoResult:
             region_code=self.region_code,
             region=self.region,
         )
-        return Address(**{k: v for k, v in parts.items() if v})  # type: ignore[typeddict-item]
+        return cast(Address, {k: v for k, v in parts.items() if v})
 
 
 NOWHERE = GeoResult()
@@ -107,12 +108,13 @@ class Geocoder:
 
     def _hints(self, parsed: ParsedAddress, region: str) -> tuple[list[str], list[str]]:
         """Département and région codes the address names, in reading order."""
-        keys = [fold_place(region), *parsed.hints, *(s.key for s in parsed.segments)]
+        expected = [s.key for s in parse_address(region).segments] + parsed.hints
+        keys = expected + [s.key for s in parsed.segments]
         found: dict[str, list[str]] = {"departement": [], "region": []}
         for index, key in enumerate(keys):
             # A bare number is a département code only where one is expected: in the
             # région field, in parentheses or last ("Vichy, 03"), not in "12, rue …".
-            if key.isdigit() and len(parsed.hints) < index < len(keys) - 1:
+            if key.isdigit() and len(expected) <= index < len(keys) - 1:
                 continue
             area = self._area(key)
             if area is not None:

@@ -18,10 +18,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml import etree
-from unidecode import unidecode
 
 from cis.records import RawItem
-from indexer.geo_parse import split_address
+from cis.text import to_ascii
+from indexer.geo_parse import clean_postcode, split_address
 from indexer.geocode import Geocoder
 from indexer.listing import Listing
 from indexer.taxonomy import Taxonomy
@@ -164,7 +164,7 @@ def _luhn_ok(digits: str) -> bool:
 
 def iso_date(value: str) -> str:
     """``value`` as "YYYY-MM-DD", or "YYYY" when only the year is sure; "" if no date."""
-    text = (value if value.isascii() else unidecode(value)).lower()
+    text = to_ascii(value).lower()
     for pattern, order in ((_ISO_DATE, "ymd"), (_NUMERIC_DATE, "dmy"), (_TEXT_DATE, "dmy")):
         for match in pattern.finditer(text):
             found = dict(zip(order, match.groups(), strict=True))
@@ -177,18 +177,12 @@ def iso_date(value: str) -> str:
     return year.group() if year else ""
 
 
-def _postcode(value: str) -> str:
-    """A written postcode, its leading zero restored when a spreadsheet dropped it."""
-    digits = "".join(value.split())
-    return digits.zfill(5) if digits.isdigit() and len(digits) == 4 else value
-
-
 def _add_place(listing: Listing, fields: dict[str, Any], geocoder: Geocoder) -> None:
     """Address parts (as written, else as geocoded), location and precision."""
     free_text = _text(fields.get("address"), ", ")
     street, written_postcode, written_city = split_address(free_text)
     street = _text(fields.get("street"), ", ") or street
-    postcode = _postcode(_text(fields.get("postcode"))) or written_postcode
+    postcode = clean_postcode(_text(fields.get("postcode"))) or written_postcode
     city = _text(fields.get("city"))
     region = _text([fields.get("region"), fields.get("departement")], ", ")
     geo = geocoder.locate(postcode=postcode, city=city, region=region, text=free_text)
@@ -202,18 +196,12 @@ def _add_place(listing: Listing, fields: dict[str, Any], geocoder: Geocoder) -> 
     listing.location, listing.geo_precision = geo.location, geo.precision
 
 
-def _raw_tags(value: Any, table: str | None, taxonomy: Taxonomy) -> list[str]:
-    """Raw tags as written, once each; one string is cut at its separators."""
-    if isinstance(value, str):
-        tags = taxonomy.split_tags(table, strip_html(value))
-    else:
-        tags = _strings(value)
-    return list(dict.fromkeys(tags))
-
-
 def _add_codes(listing: Listing, value: Any, table: str | None, taxonomy: Taxonomy) -> None:
-    """Raw tags, their CIS codes, the tags without a code, and the facets of the codes."""
-    listing.raw_tags = _raw_tags(value, table, taxonomy)
+    """Raw tags once each (one string is cut at its separators), their CIS codes, the tags
+    without a code, and the facets of the codes."""
+    is_one_string = isinstance(value, str)
+    tags = taxonomy.split_tags(table, strip_html(value)) if is_one_string else _strings(value)
+    listing.raw_tags = list(dict.fromkeys(tags))
     listing.codes, listing.unknown_tags = taxonomy.codes_for(table, listing.raw_tags)
     facets = taxonomy.facets_for(listing.codes)
     listing.domains, listing.publics, listing.methods = (
@@ -227,6 +215,17 @@ def _partners(value: Any) -> list[str]:
     return list(dict.fromkeys(_strings(value)))
 
 
+def _title_and_url(raw: RawItem) -> tuple[str, str]:
+    """The item's clean title and page URL, or RejectedItem when either is unusable."""
+    title = _text(raw["fields"].get("title"))
+    if not any(c.isalnum() for c in title):
+        raise RejectedItem("no usable title", raw["fields"].get("title"))
+    url = http_url(raw["url"])
+    if not url:
+        raise RejectedItem("no usable url", raw["url"])
+    return title, url
+
+
 def normalise(
     raw: RawItem,
     *,
@@ -237,12 +236,7 @@ def normalise(
 ) -> Listing:
     """Clean, code and geocode one raw item; raise RejectedItem without title or URL."""
     fields = raw["fields"]
-    title = _text(fields.get("title"))
-    if not any(c.isalnum() for c in title):
-        raise RejectedItem("no usable title", fields.get("title"))
-    url = http_url(raw["url"])
-    if not url:
-        raise RejectedItem("no usable url", raw["url"])
+    title, url = _title_and_url(raw)
     description = _text(fields.get("description"))
     listing = Listing(
         source=raw["source"],

@@ -94,7 +94,9 @@ class MergeSets:
     that a rule keeps apart into one project.
     """
 
-    def __init__(self, groups: Mapping[int, tuple[str, str]], never: Iterable[Pair]) -> None:
+    def __init__(
+        self, groups: Mapping[int, tuple[str, str]], never: Iterable[tuple[int, int]]
+    ) -> None:
         # groups: slot -> (contributor id, commune code or "")
         self.parent = {slot: slot for slot in groups}
         self.sources = {s: {src} for s, (src, _) in groups.items()}

@@ -10,7 +10,6 @@ is replaced by the identity.
 
 from __future__ import annotations
 
-import pickle
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -18,12 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 from cis.text import fold
 from indexer.dedup_params import (
-    LSH_THRESHOLD,
-    LSH_WEIGHTS,
+    LSH_BANDS,
+    LSH_ROWS,
     NUM_PERM,
     SCHEME,
     SEED,
@@ -127,17 +126,12 @@ class ShingleStore:
             return cls(arrays["data"], arrays["offsets"])
 
 
-def shingle_listings(listings: Iterable[Listing]) -> ShingleStore:
-    """Shingle every listing's text into a compact store."""
-    return ShingleStore.from_arrays([shingle_hashes(listing_text(x)) for x in listings])
-
-
 def _identity(value: int) -> int:
     return value
 
 
 def signatures(store: ShingleStore, rows: Iterable[int] | None = None) -> np.ndarray:
-    """MinHash signatures (rows × NUM_PERM, uint32) of the store's rows, all by default."""
+    """MinHash signatures (rows x NUM_PERM, uint32) of the store's rows, all by default."""
     wanted = range(len(store)) if rows is None else list(rows)
     batches = (store.row(i).tolist() for i in wanted)
     out = np.empty((len(wanted), NUM_PERM), dtype=np.uint32)
@@ -149,72 +143,88 @@ def signatures(store: ShingleStore, rows: Iterable[int] | None = None) -> np.nda
     return out
 
 
-@lru_cache(maxsize=1)
-def _permutations() -> np.ndarray:
-    # Built once: every signature shares the same permutation parameters.
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+def band_hashes(sigs: np.ndarray, partitions: Sequence[str]) -> np.ndarray:
+    """One uint64 per LSH band of each signature, salted by the row's partition."""
+    salt = np.fromiter((zlib.crc32(p.encode()) for p in partitions), np.uint64, len(sigs))
+    out = np.empty((len(sigs), LSH_BANDS), dtype=np.uint64)
+    for band in range(LSH_BANDS):
+        values = salt.copy()
+        for column in sigs[:, band * LSH_ROWS : (band + 1) * LSH_ROWS].T:
+            values = values * _MIX + column
+        out[:, band] = values
+    return out
 
 
-def as_minhash(signature: np.ndarray) -> MinHash:
-    """A datasketch MinHash carrying a stored signature (for LSH insert and query)."""
-    return MinHash(hashvalues=signature, permutations=_permutations(), seed=SEED, scheme=SCHEME)
-
-
-def _new_lsh() -> MinHashLSH:
-    return MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
+def _run_pairs(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """(k, 2) pairs of ``ids`` whose ``values`` are equal."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    sizes = np.diff(np.r_[starts, len(ordered)])
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for size in np.unique(sizes[sizes > 1]).tolist():  # runs of one size at a time
+        first, second = np.triu_indices(size, 1)
+        base = starts[sizes == size][:, None]
+        left, right = ids[order[base + first]], ids[order[base + second]]
+        found.append(np.stack((left.ravel(), right.ravel()), axis=1))
+    return np.concatenate(found)
 
 
 @dataclass
 class SketchIndex:
-    """Shingles, signatures and an LSH index of texts by slot (slots are never reused)."""
+    """Shingles and LSH bands of texts by slot; slots are never reused, removed ones masked."""
 
     store: ShingleStore
-    signatures: np.ndarray  # slots × NUM_PERM, uint32
-    lsh: MinHashLSH
+    bands: np.ndarray  # slots x LSH_BANDS, uint64
+    alive: np.ndarray  # bool per slot: has text and not removed
 
     @classmethod
     def empty(cls) -> SketchIndex:
         """An index with no slot."""
-        store = ShingleStore.from_arrays([])
-        return cls(store, np.empty((0, NUM_PERM), dtype=np.uint32), _new_lsh())
+        bands = np.empty((0, LSH_BANDS), dtype=np.uint64)
+        return cls(ShingleStore.from_arrays([]), bands, np.empty(0, dtype=bool))
 
-    def add(self, texts: Sequence[str]) -> range:
-        """Index the normalised ``texts`` under new slots, returned in order."""
+    def add(self, texts: Sequence[str], partitions: Sequence[str]) -> range:
+        """Index normalised ``texts`` (only same-partition texts collide); returns new slots."""
         first = len(self.store)
         self.store = self.store.extend([shingle_hashes(t) for t in texts])
         slots = range(first, len(self.store))
-        self.signatures = np.concatenate((self.signatures, signatures(self.store, slots)))
-        with self.lsh.insertion_session() as session:
-            for slot in slots:
-                if len(self.store.row(slot)):  # empty texts would all collide
-                    session.insert(slot, as_minhash(self.signatures[slot]))
+        new_bands = band_hashes(signatures(self.store, slots), partitions)
+        self.bands = np.concatenate((self.bands, new_bands))
+        has_text = np.diff(self.store.offsets[first:]) > 0  # empty texts would all collide
+        self.alive = np.concatenate((self.alive, has_text))
         return slots
 
     def remove(self, slots: Iterable[int]) -> None:
-        """Drop ``slots`` from LSH (their arrays stay until the next full build)."""
-        with self.lsh.deletion_session() as session:
-            for slot in slots:
-                if slot in self.lsh:
-                    session.remove(slot)
+        """Stop proposing ``slots`` as candidates (their arrays stay until a full build)."""
+        self.alive[list(slots)] = False
 
-    def candidates(self, slot: int) -> list[int]:
-        """Slots whose signature shares an LSH band with ``slot``'s (itself excluded)."""
-        if slot not in self.lsh:
-            return []
-        found = self.lsh.query(as_minhash(self.signatures[slot]))
-        return [int(s) for s in found if s != slot]
+    def candidate_pairs(self, slots: Iterable[int] | None = None) -> np.ndarray:
+        """(k, 2) slot pairs (i < j) sharing a band; only pairs touching ``slots`` if given."""
+        rows = np.flatnonzero(self.alive)
+        wanted = None if slots is None else np.intersect1d(np.fromiter(slots, np.int64), rows)
+        found = [np.empty((0, 2), dtype=np.int64)]
+        for band in range(LSH_BANDS):
+            column, ids = self.bands[rows, band], rows
+            if wanted is not None:
+                near = np.isin(column, self.bands[wanted, band])
+                column, ids = column[near], ids[near]
+            found.append(_run_pairs(column, ids))
+        pairs = np.sort(np.concatenate(found), axis=1)
+        if wanted is not None:
+            pairs = pairs[np.isin(pairs, wanted).any(axis=1)]
+        width = np.int64(max(len(self.alive), 1))
+        codes = np.unique(pairs[:, 0] * width + pairs[:, 1])  # one row per pair, sorted
+        return np.stack((codes // width, codes % width), axis=1)
 
     def save(self, folder: Path) -> None:
-        """Write the index into ``folder`` (arrays as numpy files, LSH pickled)."""
+        """Write the index into ``folder`` as numpy files."""
         self.store.save(folder / "shingles.npz")
-        np.save(folder / "signatures.npy", self.signatures)
-        with (folder / "lsh.pickle").open("wb") as out:
-            pickle.dump(self.lsh, out, protocol=pickle.HIGHEST_PROTOCOL)
+        np.savez(folder / "bands.npz", bands=self.bands, alive=self.alive)
 
     @classmethod
     def load(cls, folder: Path) -> SketchIndex:
         """Read an index written by ``save``."""
-        with (folder / "lsh.pickle").open("rb") as src:
-            lsh = pickle.load(src)
-        store = ShingleStore.load(folder / "shingles.npz")
-        return cls(store, np.load(folder / "signatures.npy"), lsh)
+        with np.load(folder / "bands.npz") as arrays:
+            bands, alive = arrays["bands"], arrays["alive"]
+        return cls(ShingleStore.load(folder / "shingles.npz"), bands, alive)

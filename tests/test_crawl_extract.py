@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from scrapy.http import HtmlResponse
 
 from cis.records import RawItem
-from crawlers.config import SourceConfig
+from crawlers.config import FieldSpec, Navigation, SourceConfig
 from crawlers.extract.items import Entry, Rejection, content_hash
 from crawlers.extract.pages import extract_detail, extract_listing
 from crawlers.extract.structured import read_structured
@@ -85,7 +86,9 @@ def test_a_page_without_title_yields_an_item_the_pipeline_will_reject() -> None:
 def test_an_empty_page_is_rejected_with_a_reason() -> None:
     config = fixture_config("fx-html", "http://site.example")
     entry = Entry(listing_url="http://site.example/", fields={}, extraction="selectors")
-    assert extract_detail(" \n", "http://site.example/x/", config, entry, NOW) == Rejection("empty-page")
+    assert extract_detail(" \n", "http://site.example/x/", config, entry, NOW) == Rejection(
+        "empty-page"
+    )
 
 
 @pytest.mark.parametrize(
@@ -134,17 +137,25 @@ def test_json_ld_graph_is_searched_past_page_furniture() -> None:
 
 
 def test_microdata_is_read_when_there_is_no_json_ld() -> None:
-    fields, syntax = read_structured(page("microdata-detail.html"), "http://labo.example/annuaire/f/")
+    fields, syntax = read_structured(
+        page("microdata-detail.html"), "http://labo.example/annuaire/f/"
+    )
     assert syntax == "microdata"
     assert fields["title"] == "Fablab des Écluses"
-    assert (fields["street"], fields["postcode"], fields["city"]) == ("3 quai des Écluses", "59000", "Lille")
+    assert (fields["street"], fields["postcode"], fields["city"]) == (
+        "3 quai des Écluses",
+        "59000",
+        "Lille",
+    )
     assert fields["organisation"] == "Association Les Écluses"
     assert fields["website"] == "https://fablab-ecluses.fr/"
     assert fields["image"] == "http://labo.example/media/fablab.jpg"
 
 
 def test_opengraph_is_the_last_resort() -> None:
-    fields, syntax = read_structured(page("opengraph-detail.html"), "http://labo.example/annuaire/e/")
+    fields, syntax = read_structured(
+        page("opengraph-detail.html"), "http://labo.example/annuaire/e/"
+    )
     assert syntax == "opengraph"
     assert fields == {
         "title": "Épicerie solidaire du Marché",
@@ -167,3 +178,23 @@ def test_structured_data_comes_before_selectors_on_any_detail_page() -> None:
 
 def test_a_page_without_structured_data_reads_nothing_structured() -> None:
     assert read_structured(page("html-detail.html"), "http://site.example/p/") == ({}, None)
+
+
+def test_listing_items_without_detail_pages_are_read_in_place() -> None:
+    config = fixture_config("fx-html", "http://site.example")
+    config = dataclasses.replace(
+        config,
+        navigation=Navigation(items=FieldSpec("css", "li.project-card")),
+        fields={
+            "title": FieldSpec("css", "h2 a", scope="listing"),
+            "city": FieldSpec("css", "p.project-card__place", scope="listing"),
+        },
+    )
+    result = extract_listing(page("html-listing.html"), "http://site.example/projets/", config, NOW)
+    first = result.items[0]
+    assert first["url"] == "http://site.example/projets/#repair-cafe-de-vichy"  # title anchor
+    assert first["fields"] == {"title": "Repair Café de Vichy", "city": "Vichy"}
+    assert [i["fields"]["title"] for i in result.items][1:] == [
+        "Jardin des Lilas", "Projet partenaire", "Écrivez-nous",
+    ]  # fmt: skip
+    assert result.follow == []

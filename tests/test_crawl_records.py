@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from crawlers.config import FieldSpec
 from crawlers.extract.records import extract_api_page, extract_csv, extract_feed, extract_sitemap
@@ -33,7 +32,9 @@ def test_api_page_records_become_items_with_the_next_page() -> None:
         "date": "2018-03-02T09:00:00Z",
     }
     assert second["url"] == "http://api.example/fiche/18/"  # relative URL resolved
-    assert "organisation" not in second["fields"] and "tags" not in second["fields"]  # nulls omitted
+    assert (
+        "organisation" not in second["fields"] and "tags" not in second["fields"]
+    )  # nulls omitted
     assert "title" not in nameless["fields"]  # "" is no title: the pipeline rejects it
 
 
@@ -77,8 +78,12 @@ def test_csv_without_the_url_column_is_rejected() -> None:
 
 def test_rss_and_atom_entries_give_the_same_fields() -> None:
     config = fixture_config("fx-feed", "http://feed.example")
-    rss = extract_feed((PAGES / "feed.xml").read_bytes(), "http://feed.example/feed.xml", config, NOW)
-    atom = extract_feed((PAGES / "atom.xml").read_bytes(), "http://feed.example/atom.xml", config, NOW)
+    rss = extract_feed(
+        (PAGES / "feed.xml").read_bytes(), "http://feed.example/feed.xml", config, NOW
+    )
+    atom = extract_feed(
+        (PAGES / "atom.xml").read_bytes(), "http://feed.example/atom.xml", config, NOW
+    )
     entry, untitled = rss.items
     assert entry["url"] == "http://feed.example/articles/repair-cafe-beaulieu.html"
     assert entry["extraction"] == "feed"
@@ -96,12 +101,16 @@ def test_rss_and_atom_entries_give_the_same_fields() -> None:
 
 def test_sitemap_index_leads_to_sitemaps_and_url_sets_to_project_pages() -> None:
     config = fixture_config("fx-sitemap", "http://sitemap.example")
-    index = extract_sitemap((PAGES / "sitemap-index.xml").read_bytes(), "http://sitemap.example/sitemap.xml", config)
+    index = extract_sitemap(
+        (PAGES / "sitemap-index.xml").read_bytes(), "http://sitemap.example/sitemap.xml", config
+    )
     assert index.next_pages == [
         "http://sitemap.example/sitemaps/initiatives-1.xml",
         "http://sitemap.example/sitemaps/initiatives-2.xml",
     ]
-    urlset = extract_sitemap((PAGES / "sitemap-urlset.xml").read_bytes(), "http://sitemap.example/s.xml", config)
+    urlset = extract_sitemap(
+        (PAGES / "sitemap-urlset.xml").read_bytes(), "http://sitemap.example/s.xml", config
+    )
     assert [url for url, _ in urlset.follow] == [
         "http://sitemap.example/initiative/jardin-des-lilas.html",
         "http://sitemap.example/initiative/repair-cafe.html",
@@ -110,7 +119,10 @@ def test_sitemap_index_leads_to_sitemaps_and_url_sets_to_project_pages() -> None
 
 def test_a_broken_sitemap_is_rejected() -> None:
     config = fixture_config("fx-sitemap", "http://sitemap.example")
-    assert extract_sitemap(b"", "http://sitemap.example/sitemap.xml", config).rejection == "not-a-sitemap"
+    assert (
+        extract_sitemap(b"", "http://sitemap.example/sitemap.xml", config).rejection
+        == "not-a-sitemap"
+    )
 
 
 def test_dotted_paths_map_over_lists_index_them_and_try_alternatives() -> None:
@@ -122,9 +134,11 @@ def test_dotted_paths_map_over_lists_index_them_and_try_alternatives() -> None:
 
 
 def test_cleanup_steps_regex_split_join_strip() -> None:
-    assert clean(["Lieu : Vichy\nPorteur : X"], FieldSpec("path", "", regex=r"^Lieu : (.*)$")) == "Vichy"
+    assert (
+        clean(["Lieu : Vichy\nPorteur : X"], FieldSpec("path", "", regex=r"^Lieu : (.*)$"))
+        == "Vichy"
+    )
     assert clean(["a| b |"], FieldSpec("path", "", split="|")) == ["a", "b"]
     assert clean(["  un\n deux ", "trois"], FieldSpec("css", "", join=" / ")) == "un deux / trois"
     assert clean([" x "], FieldSpec("css", "", strip=False)) == " x "
     assert clean(["", "  "], FieldSpec("css", "")) is None
-

@@ -10,13 +10,14 @@ import pytest
 
 from crawlers.run import UnknownSource, fill_base_url, select_sources
 from crawlers.sources import InvalidSources, check_sources, load_sources
+from crawlers.spiders import spider_class
+from crawlers.spiders.kinds import ApiSpider, FeedSpider
 from tests.test_crawl_extract import FIXTURE_SOURCES
 
 ROOT = Path(__file__).parent.parent
 SOURCES = ROOT / "crawlers" / "sources"
-SHARED_DATA = ROOT.parent / "shared" / "data"
-if not SHARED_DATA.is_dir():  # CI lays shared/ beside the clone
-    SHARED_DATA = ROOT / "shared" / "data"
+SHARED_DATA = ROOT / "tests" / "data"  # a copy of ../shared/data/cis-2018-spiders.json
+TAG_MAPPING = ROOT / "indexer" / "data" / "cis-tag-mapping.csv"  # the table the indexer reads
 
 VALID = """\
 id: demo
@@ -48,7 +49,7 @@ def test_the_original_working_contributors_all_have_a_valid_unverified_config() 
 
 
 def test_tag_tables_name_contributors_of_the_tag_mapping() -> None:
-    with (SHARED_DATA / "cis-tag-mapping.csv").open(encoding="utf-8") as file:
+    with TAG_MAPPING.open(encoding="utf-8") as file:
         contributors = {row["source"] for row in csv.DictReader(file)}
     tables = {c.id: c.tag_table for c in load_sources(SOURCES).values()}
     assert {table for table in tables.values() if table} <= contributors
@@ -87,13 +88,29 @@ def test_unknown_source_ids_are_named_with_the_known_ones() -> None:
         (("kind: html", "kind: ftp"), "kind", "'ftp' is not one of"),
         (("id: demo", "id: other"), "id", "must equal the file name 'demo'"),
         (("  title: {css: h1}", "  title: {css: 'h1[[['}"), "fields.title.css", "invalid css"),
-        (("  title: {css: h1}", "  title: {xpath: '//h1['}"), "fields.title.xpath", "invalid xpath"),
+        (
+            ("  title: {css: h1}", "  title: {xpath: '//h1['}"),
+            "fields.title.xpath",
+            "invalid xpath",
+        ),
         (("  title: {css: h1}", "  title: {css: h1, xpath: //h1}"), "fields.title", "exactly one"),
-        (("  title: {css: h1}", "  title: {css: h1, regex: '('}"), "fields.title.regex", "invalid regex"),
+        (
+            ("  title: {css: h1}", "  title: {css: h1, regex: '('}"),
+            "fields.title.regex",
+            "invalid regex",
+        ),
         (("  title: {css: h1}", "  title: {path: name}"), "fields.title", "needs css or xpath"),
         (("name: Démo", "name: Démo\nnom: Démo"), "nom", "unknown key"),
-        (("name: Démo", "name: Démo\npoliteness: {concurrency: 8}"), "politeness.concurrency", "outside"),
-        (("start_urls: [https://demo.example/projets/]", "start_urls: [ftp://x]"), "start_urls[0]", "not an http"),
+        (
+            ("name: Démo", "name: Démo\npoliteness: {concurrency: 8}"),
+            "politeness.concurrency",
+            "outside",
+        ),
+        (
+            ("start_urls: [https://demo.example/projets/]", "start_urls: [ftp://x]"),
+            "start_urls[0]",
+            "not an http",
+        ),
     ],
 )
 def test_invalid_configs_are_reported_with_file_key_and_problem(
@@ -128,3 +145,12 @@ def test_a_valid_config_loads_with_its_defaults(tmp_path: Path) -> None:
     assert config.follows_detail and config.complete and not config.verified
     assert config.field_scope(config.fields["title"]) == "detail"
     assert config.politeness.download_delay is None and config.limits.max_pages is None
+
+
+def test_a_config_may_name_a_bespoke_spider_class(tmp_path: Path) -> None:
+    write(tmp_path, "demo.yaml", VALID + "spider: crawlers.spiders.kinds:FeedSpider\n")
+    assert spider_class(load_sources(tmp_path)["demo"]) is FeedSpider
+    assert spider_class(load_sources(FIXTURE_SOURCES)["fx-api"]) is ApiSpider
+    write(tmp_path, "demo.yaml", VALID + "spider: scrapy:Spider\n")
+    with pytest.raises(TypeError, match="not a ConfiguredSpider"):
+        spider_class(load_sources(tmp_path)["demo"])

@@ -9,6 +9,7 @@ from crawlers.extract.items import Entry, make_item
 from crawlers.incremental import CrawlState
 from crawlers.pipelines import rejection_reason
 from crawlers.raw_store import RawStore, new_run_id
+from crawlers.recorder import run_failure
 from crawlers.report import SourceReport, format_report_table, load_reports
 
 NOW = "2026-11-29T12:00:00Z"
@@ -19,18 +20,24 @@ def item(url: str, title: str = "Titre", **fields: object) -> RawItem:
     return make_item("demo", url, entry, {"title": title, **fields}, "selectors", NOW)
 
 
-def publish(store: RawStore, run: str, items: list[RawItem], removed: list[str] = []) -> None:  # noqa: B006
+def publish(store: RawStore, run: str, items: list[RawItem], removed: tuple[str, ...] = ()) -> None:
     writer = store.open_run("demo", run)
     for raw in items:
         writer.write(raw)
-    writer.commit({"pages": {}, "removed": removed})
+    writer.commit({"pages": {}, "removed": list(removed)})
 
 
 def test_a_committed_run_becomes_the_latest(tmp_path: Path) -> None:
     store = RawStore(tmp_path)
-    assert (store.sources(), store.latest_run("demo"), list(store.latest_items("demo"))) == ([], None, [])
+    assert (store.sources(), store.latest_run("demo"), list(store.latest_items("demo"))) == (
+        [],
+        None,
+        [],
+    )
     publish(store, "20260101T000000000Z", [item("http://s.example/a"), item("http://s.example/b")])
-    publish(store, "20260102T000000000Z", [item("http://s.example/a")], removed=["http://s.example/b"])
+    publish(
+        store, "20260102T000000000Z", [item("http://s.example/a")], removed=("http://s.example/b",)
+    )
     assert store.sources() == ["demo"]
     assert store.latest_run("demo") == "20260102T000000000Z"
     assert [i["url"] for i in store.latest_items("demo")] == ["http://s.example/a"]
@@ -97,7 +104,9 @@ def test_incomplete_runs_only_remove_what_answered_404_or_410() -> None:
 def test_a_304_replays_the_requests_and_items_of_the_previous_fetch() -> None:
     detail = item("http://s.example/a")
     first = CrawlState()
-    first.record_page("http://s.example/list", {"ETag": '"v1"', "Last-Modified": "Mon, 01 Jan 2018"})
+    first.record_page(
+        "http://s.example/list", {"ETag": '"v1"', "Last-Modified": "Mon, 01 Jan 2018"}
+    )
     first.record_request("http://s.example/list", "detail", "http://s.example/a", None)
     first.record_page("http://s.example/a", {"ETag": '"v2"'})
     first.accept(detail, page_url="http://s.example/a")
@@ -130,9 +139,15 @@ def report(source: str, run: str, status: str = "ok") -> SourceReport:
 
 def test_reports_load_the_latest_run_of_each_source_and_print_as_a_table(tmp_path: Path) -> None:
     store = RawStore(tmp_path)
-    store.write_report("alpha", "20260101T000000000Z", report("alpha", "20260101T000000000Z").to_json())
-    store.write_report("alpha", "20260102T000000000Z", report("alpha", "20260102T000000000Z", "failed").to_json())
-    store.write_report("beta", "20260101T000000000Z", report("beta", "20260101T000000000Z").to_json())
+    store.write_report(
+        "alpha", "20260101T000000000Z", report("alpha", "20260101T000000000Z").to_json()
+    )
+    store.write_report(
+        "alpha", "20260102T000000000Z", report("alpha", "20260102T000000000Z", "failed").to_json()
+    )
+    store.write_report(
+        "beta", "20260101T000000000Z", report("beta", "20260101T000000000Z").to_json()
+    )
     reports = load_reports(tmp_path)
     assert [(r.source, r.run, r.status) for r in reports] == [
         ("alpha", "20260102T000000000Z", "failed"), ("beta", "20260101T000000000Z", "ok"),
@@ -143,3 +158,14 @@ def test_reports_load_the_latest_run_of_each_source_and_print_as_a_table(tmp_pat
     assert table[1].split()[:4] == ["alpha", "failed", "20260102T000000000Z", "10"]
     assert "beta: missing-title 1, HTTP 404 2" in table
     assert load_reports(tmp_path / "nothing") == []
+
+
+def test_a_run_fails_when_it_cannot_be_trusted_to_replace_the_last_good_one() -> None:
+    known = item("http://s.example/a")
+    fetched = CrawlState(previous_items={known["url"]: known}, pages_ok=3)
+    assert run_failure(fetched, "shutdown") == "shutdown"
+    assert run_failure(CrawlState(), "finished") == "finished: no page could be fetched"
+    assert "no item kept where the last run had 1" in str(run_failure(fetched, "finished"))
+    fetched.accept(known, page_url="p")
+    assert run_failure(fetched, "finished") is None
+    assert run_failure(fetched, "closespider_pagecount") is None  # capped: ok, incomplete

@@ -184,6 +184,10 @@ def test_address_fields_are_geocoded_with_the_region_as_a_hint(listing_of: Any) 
     assert listing.address["street"] == "1 place du Marché"
     saint_denis = listing_of(city="Saint-Denis", region="Seine-Saint-Denis")
     assert saint_denis.address["commune_code"] == "93066"
+    both = listing_of(city="Saint-Denis", region="Île-de-France", departement="93")
+    assert both.address["commune_code"] == "93066"
+    spaced = listing_of(postcode="75 011", city="Paris")
+    assert (spaced.address["postcode"], spaced.address["commune_code"]) == ("75011", "75056")
 
 
 def test_a_departement_only_address_has_departement_precision(listing_of: Any) -> None:

@@ -57,6 +57,10 @@ def _departements() -> dict[str, tuple[str, str, str]]:
     }
 
 
+# INSEE numbers arrondissements from these codes: Lyon's 7e is 69387, Paris's 11e 75111.
+_FIRST_ARRONDISSEMENT = {"75056": 75101, "13055": 13201, "69123": 69381}
+
+
 def _population(row: dict[str, str]) -> int:
     value = row["population_municipale"]
     return int(value) if value.isdigit() else 0
@@ -76,7 +80,11 @@ def _iter_towns(rows: list[dict[str, str]]) -> Iterator[Town]:
             continue
         dept_code, dept_name, region = depts[commune["departement_id"]]
         name = _ARTICLES.get(commune["type_nom"], "") + commune["nom"]
-        number = int(row["code"][-2:]) if is_arrondissement else None
+        number = (
+            int(row["code"]) - _FIRST_ARRONDISSEMENT[commune["code"]] + 1
+            if is_arrondissement
+            else None
+        )
         yield Town(
             commune["code"], name, codes, dept_code, dept_name, region, _population(row), number
         )

@@ -60,7 +60,12 @@ def resolve_urls(fields: dict[str, Any], base_url: str) -> dict[str, Any]:
 
 
 def make_item(
-    source: str, url: str, entry: Entry, fields: dict[str, Any], extraction: Extraction, fetched_at: str
+    source: str,
+    url: str,
+    entry: Entry,
+    fields: dict[str, Any],
+    extraction: Extraction,
+    fetched_at: str,
 ) -> RawItem:
     """A raw item; ``fields`` fill in first, the entry's (listing-side) fields after."""
     merged = {**entry["fields"], **fields}

@@ -121,7 +121,11 @@ def opengraph_fields(nodes: list[Any], html: str) -> dict[str, Any]:
     tags = props.get("article:tag", [])
     _put(fields, "tags", [tags] if isinstance(tags, str) else [t for t in tags if t])
     if fields:
-        _put(fields, "organisation", Selector(text=html).css("meta[name=author]::attr(content)").get())
+        _put(
+            fields,
+            "organisation",
+            Selector(text=html).css("meta[name=author]::attr(content)").get(),
+        )
     return fields
 
 
@@ -153,7 +157,9 @@ def _name(value: Any) -> str | None:
 def _url(value: Any) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
-    return _text(_get(value, "url") or _get(value, "contentUrl") if isinstance(value, Mapping) else value)
+    return _text(
+        _get(value, "url") or _get(value, "contentUrl") if isinstance(value, Mapping) else value
+    )
 
 
 def _keywords(value: Any) -> list[str]:
@@ -169,8 +175,10 @@ def _offsite_url(entity: Mapping[str, Any], page_url: str) -> str | None:
     same_as = entity.get("sameAs")
     candidates = [*(same_as if isinstance(same_as, list) else [same_as]), entity.get("url")]
     page_host = urlsplit(page_url).netloc
-    for candidate in candidates:
-        if isinstance(candidate, str) and candidate.startswith("http"):
-            if urlsplit(candidate).netloc != page_host:
-                return candidate
-    return None
+    offsite = (
+        candidate
+        for candidate in candidates
+        if isinstance(candidate, str) and candidate.startswith("http")
+        and urlsplit(candidate).netloc != page_host
+    )  # fmt: skip
+    return next(offsite, None)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from cis.errors import CisError
 from crawlers.config import SourceConfig
 from crawlers.reader import SourceError
 from crawlers.schema import parse_source
@@ -17,7 +18,7 @@ from crawlers.schema import parse_source
 __all__ = ["InvalidSources", "SourceError", "check_sources", "load_sources", "source_files"]
 
 
-class InvalidSources(ValueError):
+class InvalidSources(CisError, ValueError):
     """Raised by ``load_sources`` when any config is invalid; lists every problem."""
 
     def __init__(self, errors: list[SourceError]) -> None:
@@ -49,7 +50,11 @@ def _load(sources_dir: Path) -> tuple[dict[str, SourceConfig], list[SourceError]
         if config is None:
             continue
         if config.id in configs:
-            errors.append(SourceError(path, "id", f"{config.id!r} already used by {configs[config.id].path.name}"))
+            errors.append(
+                SourceError(
+                    path, "id", f"{config.id!r} already used by {configs[config.id].path.name}"
+                )
+            )
         configs[config.id] = config
     return configs, errors
 

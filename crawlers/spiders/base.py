@@ -14,6 +14,7 @@ from typing import Any
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from cis.records import RawItem
@@ -62,7 +63,9 @@ class ConfiguredSpider(Spider):
 
     def on_error(self, failure: Failure) -> None:
         """A request failed for good (after retries): remember it, unless merely filtered."""
-        if failure.check(IgnoreRequest):  # robots.txt or offsite: counted by Scrapy's stats
+        # robots.txt and offsite refusals are counted by Scrapy's stats; HttpError (a 5xx
+        # after retries) is an IgnoreRequest too, but a real failure.
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return
         request = failure.request  # type: ignore[attr-defined]
         role = request.meta.get("role", "detail")
@@ -78,7 +81,9 @@ class ConfiguredSpider(Spider):
         )
         return extract_detail(response.text, response.url, self.config, entry, utc_now())
 
-    def _emit(self, page_url: str, role: str, result: PageResult | RawItem | Rejection) -> Iterator[Output]:
+    def _emit(
+        self, page_url: str, role: str, result: PageResult | RawItem | Rejection
+    ) -> Iterator[Output]:
         if isinstance(result, Rejection):
             self._reject(result.reason, navigation=role != "detail")
         elif isinstance(result, PageResult):
@@ -107,8 +112,9 @@ class ConfiguredSpider(Spider):
         self.state.navigation_failed |= navigation
 
     def _count(self, key: str) -> None:
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(key)
+        crawler = getattr(self, "crawler", None)  # absent when used outside a crawl
+        if crawler is not None and crawler.stats is not None:
+            crawler.stats.inc_value(key)
 
 
 def _headers(response: Response) -> dict[str, str]:
