@@ -35,7 +35,7 @@ from scipy import sparse
 
 from benchmarks.labelled_set import LabelledSet, generate
 from indexer.dedup import Corpus, build_state, cluster_slots
-from indexer.dedup_params import JACCARD_THRESHOLD, departement
+from indexer.dedup_params import JACCARD_THRESHOLD, commune, departement
 from indexer.merge import merge_clusters
 from indexer.overrides import Overrides
 from indexer.shingles import (
@@ -107,12 +107,18 @@ def stages(data: LabelledSet) -> tuple[dict[str, float], dict[str, Any]]:
     times: dict[str, float] = {}
     listings = data.listings
     parts = [departement(x) for x in listings]
+    towns = [commune(x) for x in listings]
     store = timed(times, "shingling", lambda: ShingleStore.from_arrays(
         [shingle_hashes(listing_text(x)) for x in listings]))  # fmt: skip
     sigs = timed(times, "signatures", lambda: signatures(store))
-    alive = np.diff(store.offsets) > 0
-    candidates = timed(times, "lsh", lambda: SketchIndex(
-        store, band_hashes(sigs, parts), alive).candidate_pairs())  # fmt: skip
+
+    def lsh() -> np.ndarray:
+        salts = [town or f"dep:{dep}" for town, dep in zip(towns, parts, strict=True)]
+        alive, vague = np.diff(store.offsets) > 0, np.array([not t for t in towns])
+        bands = band_hashes(sigs, salts), band_hashes(sigs, parts)
+        return SketchIndex(store, *bands, alive, vague).candidate_pairs()
+
+    candidates = timed(times, "lsh", lsh)
     proposed = set(map(tuple, candidates.tolist()))
     reference = high_jaccard_pairs(store, parts)
     lost = len(reference - proposed)

@@ -84,7 +84,8 @@ class Corpus:
     def add(self, listings: Sequence[Listing]) -> range:
         """Index new listings; returns their slots."""
         texts = [listing_text(x) for x in listings]
-        slots = self.sketches.add(texts, [departement(x) for x in listings])
+        towns, deps = [commune(x) for x in listings], [departement(x) for x in listings]
+        slots = self.sketches.add(texts, towns, deps)
         self.listings.extend(listings)
         ids = [self._ids(x.source, commune(x), departement(x)) for x in listings]
         self.places = np.concatenate((self.places, np.array(ids, dtype=np.int32).reshape(-1, 3)))

@@ -170,29 +170,55 @@ def _run_pairs(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
     return np.concatenate(found)
 
 
+def _join(bands: np.ndarray, rows: np.ndarray, wanted: np.ndarray | None) -> np.ndarray:
+    """Pairs (i < j) of ``rows`` sharing a band; only those touching ``wanted`` if given."""
+    found = [np.empty((0, 2), dtype=np.int64)]
+    for band in range(bands.shape[1]):
+        column, ids = bands[rows, band], rows
+        if wanted is not None:
+            near = np.isin(column, bands[wanted, band])
+            column, ids = column[near], ids[near]
+        found.append(_run_pairs(column, ids))
+    pairs = np.sort(np.concatenate(found), axis=1)
+    return pairs if wanted is None else pairs[np.isin(pairs, wanted).any(axis=1)]
+
+
 @dataclass
 class SketchIndex:
-    """Shingles and LSH bands of texts by slot; slots are never reused, removed ones masked."""
+    """Shingles and LSH bands of texts by slot; slots are never reused, removed ones masked.
+
+    Text only links listings of one commune, or of one département when one of them has
+    no commune, so each signature is banded twice: salted by its commune (by its
+    département when it has none), and salted by its département, the latter only joined
+    for pairs with a listing that has no commune. Candidates then grow with the listings
+    per commune rather than per département.
+    """
 
     store: ShingleStore
-    bands: np.ndarray  # slots x LSH_BANDS, uint64
+    town_bands: np.ndarray  # slots x LSH_BANDS, uint64
+    departement_bands: np.ndarray  # same shape
     alive: np.ndarray  # bool per slot: has text and not removed
+    vague: np.ndarray  # bool per slot: no commune
 
     @classmethod
     def empty(cls) -> SketchIndex:
         """An index with no slot."""
         bands = np.empty((0, LSH_BANDS), dtype=np.uint64)
-        return cls(ShingleStore.from_arrays([]), bands, np.empty(0, dtype=bool))
+        flags = np.empty(0, dtype=bool)
+        return cls(ShingleStore.from_arrays([]), bands, bands.copy(), flags, flags.copy())
 
-    def add(self, texts: Sequence[str], partitions: Sequence[str]) -> range:
-        """Index normalised ``texts`` (only same-partition texts collide); returns new slots."""
+    def add(self, texts: Sequence[str], towns: Sequence[str], deps: Sequence[str]) -> range:
+        """Index normalised ``texts`` with their commune and département codes ("": unknown)."""
         first = len(self.store)
         self.store = self.store.extend([shingle_hashes(t) for t in texts])
         slots = range(first, len(self.store))
-        new_bands = band_hashes(signatures(self.store, slots), partitions)
-        self.bands = np.concatenate((self.bands, new_bands))
+        sigs = signatures(self.store, slots)
+        salts = [town or f"dep:{dep}" for town, dep in zip(towns, deps, strict=True)]
+        self.town_bands = np.concatenate((self.town_bands, band_hashes(sigs, salts)))
+        self.departement_bands = np.concatenate((self.departement_bands, band_hashes(sigs, deps)))
         has_text = np.diff(self.store.offsets[first:]) > 0  # empty texts would all collide
         self.alive = np.concatenate((self.alive, has_text))
+        self.vague = np.concatenate((self.vague, [not town for town in towns]))
         return slots
 
     def remove(self, slots: Iterable[int]) -> None:
@@ -202,29 +228,30 @@ class SketchIndex:
     def candidate_pairs(self, slots: Iterable[int] | None = None) -> np.ndarray:
         """(k, 2) slot pairs (i < j) sharing a band; only pairs touching ``slots`` if given."""
         rows = np.flatnonzero(self.alive)
-        wanted = None if slots is None else np.intersect1d(np.fromiter(slots, np.int64), rows)
-        found = [np.empty((0, 2), dtype=np.int64)]
-        for band in range(LSH_BANDS):
-            column, ids = self.bands[rows, band], rows
-            if wanted is not None:
-                near = np.isin(column, self.bands[wanted, band])
-                column, ids = column[near], ids[near]
-            found.append(_run_pairs(column, ids))
-        pairs = np.sort(np.concatenate(found), axis=1)
-        if wanted is not None:
-            pairs = pairs[np.isin(pairs, wanted).any(axis=1)]
+        vague = rows[self.vague[rows]]
+        if slots is None:
+            town = _join(self.town_bands, rows, None)
+            cross = _join(self.departement_bands, rows, vague)
+        else:
+            wanted = np.intersect1d(np.fromiter(slots, np.int64), rows)
+            town = _join(self.town_bands, rows, wanted)
+            mine = _join(self.departement_bands, rows, np.intersect1d(wanted, vague))
+            theirs = _join(self.departement_bands, np.union1d(wanted, vague), wanted)
+            cross = np.concatenate((mine, theirs))
+        cross = cross[self.vague[cross].any(axis=1)]  # two communes never link on text
         width = np.int64(max(len(self.alive), 1))
-        codes = np.unique(pairs[:, 0] * width + pairs[:, 1])  # one row per pair, sorted
-        return np.stack((codes // width, codes % width), axis=1)
+        codes = np.unique(np.concatenate((town, cross)) @ np.array([width, 1]))
+        return np.stack((codes // width, codes % width), axis=1)  # one row per pair, sorted
 
     def save(self, folder: Path) -> None:
         """Write the index into ``folder`` as numpy files."""
         self.store.save(folder / "shingles.npz")
-        np.savez(folder / "bands.npz", bands=self.bands, alive=self.alive)
+        arrays = dict(town=self.town_bands, dep=self.departement_bands, alive=self.alive)
+        np.savez(folder / "bands.npz", **arrays, vague=self.vague)
 
     @classmethod
     def load(cls, folder: Path) -> SketchIndex:
         """Read an index written by ``save``."""
-        with np.load(folder / "bands.npz") as arrays:
-            bands, alive = arrays["bands"], arrays["alive"]
-        return cls(ShingleStore.load(folder / "shingles.npz"), bands, alive)
+        with np.load(folder / "bands.npz") as a:
+            bands = a["town"], a["dep"], a["alive"], a["vague"]
+        return cls(ShingleStore.load(folder / "shingles.npz"), *bands)

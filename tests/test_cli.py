@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,9 @@ def test_settings_table_lists_every_variable() -> None:
     table = cis("settings").stdout
     assert "| `CIS_ELASTICSEARCH_URL` | `` |" in table
     assert table.count("| `CIS_") == 15
+
+
+def test_the_readme_settings_table_is_the_generated_one() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for line in cis("settings").stdout.splitlines():
+        assert line in readme
