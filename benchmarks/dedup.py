@@ -8,12 +8,14 @@ and dedup state together) is its own. Printed per size:
 * pairwise precision and recall against the labels, hard-negative pairs merged (listings
   of one network in different towns), sibling pairs merged (two projects of one
   association: one town, one website and SIRET);
-* LSH candidate loss: the share of text-eligible pairs (same département partition) whose
-  exact Jaccard is >= JACCARD_THRESHOLD but that LSH did not propose. The reference set is
-  exhaustive: every pair of each partition, Jaccard computed with sparse products;
+* LSH candidate loss: the share of text-eligible pairs (one commune, or one département
+  when a listing has no commune) whose exact Jaccard is >= JACCARD_THRESHOLD but that LSH
+  did not propose. The reference is exhaustive: every pair of each département, Jaccard
+  computed with sparse products (pairs across départements are never text links);
 * timings of each stage, run one after the other on the same data with the indexer's own
   functions (shingling, MinHash signatures, LSH bands + candidates, links + union-find,
-  merge), and of ``build_state`` end to end (what the indexer calls);
+  merge), of ``build_state`` end to end (what the indexer calls), and of ``recluster``
+  after a new run of the largest contributor (same listings: what a recrawl looks like);
 * a 1M-listing estimate, extrapolated (not measured) from the two largest sizes.
 """
 
@@ -34,7 +36,7 @@ import numpy as np
 from scipy import sparse
 
 from benchmarks.labelled_set import LabelledSet, generate
-from indexer.dedup import Corpus, build_state, cluster_slots
+from indexer.dedup import Corpus, build_state, cluster_slots, recluster
 from indexer.dedup_params import JACCARD_THRESHOLD, commune, departement
 from indexer.merge import merge_clusters
 from indexer.overrides import Overrides
@@ -81,8 +83,10 @@ def pair_counts(data: LabelledSet, clusters: Sequence[Sequence[int]]) -> dict[st
     return counts
 
 
-def high_jaccard_pairs(store: ShingleStore, partitions: Sequence[str]) -> set[tuple[int, int]]:
-    """Every same-partition pair with exact Jaccard >= JACCARD_THRESHOLD (exhaustive)."""
+def high_jaccard_pairs(
+    store: ShingleStore, partitions: Sequence[str], towns: Sequence[str]
+) -> set[tuple[int, int]]:
+    """Every text-eligible pair (one département, not two communes), Jaccard >= threshold."""
     groups: dict[str, list[int]] = {}
     for slot, part in enumerate(partitions):
         if len(store.row(slot)):
@@ -97,8 +101,10 @@ def high_jaccard_pairs(store: ShingleStore, partitions: Sequence[str]) -> set[tu
         lengths = np.diff(indptr)
         union = lengths[common.row] + lengths[common.col] - common.data
         keep = common.data / union >= JACCARD_THRESHOLD
-        pairs = zip(common.row[keep], common.col[keep], strict=True)
-        found |= {(slots[i], slots[j]) for i, j in pairs}
+        pairs = (
+            (slots[i], slots[j]) for i, j in zip(common.row[keep], common.col[keep], strict=True)
+        )
+        found |= {(i, j) for i, j in pairs if not (towns[i] and towns[j] and towns[i] != towns[j])}
     return found
 
 
@@ -120,7 +126,7 @@ def stages(data: LabelledSet) -> tuple[dict[str, float], dict[str, Any]]:
 
     candidates = timed(times, "lsh", lsh)
     proposed = set(map(tuple, candidates.tolist()))
-    reference = high_jaccard_pairs(store, parts)
+    reference = high_jaccard_pairs(store, parts, towns)
     lost = len(reference - proposed)
     extra = dict(candidates=len(proposed), high_pairs=len(reference), lsh_lost=lost)
     return times, extra
@@ -135,18 +141,29 @@ def clustering_stages(data: LabelledSet, times: dict[str, float]) -> None:
     timed(times, "merge", lambda: merge_clusters(groups))
 
 
+def end_to_end(data: LabelledSet) -> dict[str, Any]:
+    """``build_state`` then ``recluster`` of the largest contributor, as the indexer runs them."""
+    times: dict[str, float] = {}
+    state, clustering = timed(times, "build_state", lambda: build_state(data.listings, Overrides()))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the breakdown
+    source = Counter(x.source for x in data.listings).most_common(1)[0][0]
+    rerun = [x for x in data.listings if x.source == source]  # a new run of that contributor
+    done = timed(
+        times, "recluster_one_source", lambda: recluster(state, source, rerun, Overrides())
+    )
+    counts = pair_counts(data, clustering.clusters)
+    return dict(times=times, counts=counts, peak_mb=peak_mb, rerun_listings=len(rerun),
+                rebuilt_projects=len(done.changed))  # fmt: skip
+
+
 def run_one(size: int, seed: int) -> dict[str, Any]:
     """Every figure for one size (run in a child process)."""
     data = generate(size, seed)
-    whole: dict[str, float] = {}
-    state, clustering = timed(whole, "build_state", lambda: build_state(data.listings, Overrides()))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the breakdown
-    counts = pair_counts(data, clustering.clusters)
-    del state, clustering
-    times, extra = stages(data)
+    whole = end_to_end(data)
+    times, lsh = stages(data)
     clustering_stages(data, times)
-    times |= whole
-    return dict(size=size, times=times, counts=counts, peak_mb=peak_mb, **extra)
+    whole["times"] = times | whole["times"]
+    return dict(size=size, **whole, **lsh)
 
 
 def report(result: dict[str, Any]) -> None:
@@ -162,6 +179,8 @@ def report(result: dict[str, Any]) -> None:
     print(f"LSH candidates {result['candidates']:,}; pairs >= {JACCARD_THRESHOLD} "
           f"{result['high_pairs']:,}, missed by LSH {result['lsh_lost']} ({loss:.2%})")  # fmt: skip
     print("  ".join(f"{name} {seconds:.2f}s" for name, seconds in t.items()))
+    print(f"recluster after a new run of one contributor ({result['rerun_listings']:,} listings):"
+          f" {result['rebuilt_projects']:,} projects rebuilt")  # fmt: skip
     print(f"peak memory after build_state (ru_maxrss: set + dedup) {result['peak_mb']:.0f} MB")
 
 

@@ -20,8 +20,6 @@ from itertools import combinations
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
 from cis.records import Project
 from indexer.dedup_params import (
     JACCARD_THRESHOLD,
@@ -39,8 +37,8 @@ from indexer.overrides import MergeSets, Overrides, listing_key
 from indexer.shingles import SketchIndex, listing_text
 
 STRENGTH = {
-    "always": 0, "page": 1, "siret": 2, "website": 3, "siret+text": 4, "website+text": 5,
-    "text": 6,
+    "always": 0, "page": 1, "siret": 2, "website": 3, "name": 4, "siret+text": 5,
+    "website+text": 6, "text": 7,
 }  # fmt: skip
 
 
@@ -69,10 +67,6 @@ class Corpus:
     listings: list[Listing | None] = field(default_factory=list)  # None: removed
     sketches: SketchIndex = field(default_factory=SketchIndex.empty)
     keys: dict[str, list[int]] = field(default_factory=dict)
-    # (contributor, commune, département) of each slot as small ints (0 = unknown), so the
-    # many LSH candidates from other towns are refused in numpy, not one by one.
-    places: np.ndarray = field(default_factory=lambda: np.empty((0, 3), dtype=np.int32))
-    names: dict[str, int] = field(default_factory=lambda: {"": 0})
 
     def listing(self, slot: int) -> Listing:
         """The live listing at ``slot``."""
@@ -87,8 +81,6 @@ class Corpus:
         towns, deps = [commune(x) for x in listings], [departement(x) for x in listings]
         slots = self.sketches.add(texts, towns, deps)
         self.listings.extend(listings)
-        ids = [self._ids(x.source, commune(x), departement(x)) for x in listings]
-        self.places = np.concatenate((self.places, np.array(ids, dtype=np.int32).reshape(-1, 3)))
         for slot, listing in zip(slots, listings, strict=True):
             for key in strong_keys(listing):
                 self.keys.setdefault(key, []).append(slot)
@@ -102,18 +94,6 @@ class Corpus:
             for key in strong_keys(self.listing(slot)):
                 self.keys[key].remove(slot)
             self.listings[slot] = None
-
-    def _ids(self, *names: str) -> tuple[int, ...]:
-        return tuple(self.names.setdefault(name, len(self.names)) for name in names)
-
-    def text_candidates(self, slots: Collection[int] | None = None) -> np.ndarray:
-        """LSH candidate pairs that geography and contributors allow to link on text."""
-        pairs = self.sketches.candidate_pairs(slots)
-        a, b = self.places[pairs[:, 0]], self.places[pairs[:, 1]]
-        both_placed = (a[:, 1] > 0) & (b[:, 1] > 0)
-        same_town = (a[:, 1] == b[:, 1]) | ~both_placed
-        keep = (a[:, 0] != b[:, 0]) & same_town & (a[:, 2] == b[:, 2])
-        return pairs[keep]
 
     def live(self) -> list[int]:
         """Slots of every listing not removed."""
@@ -134,7 +114,7 @@ class Corpus:
 
     def links(self, slots: Collection[int] | None = None) -> list[ScoredPair]:
         """Every acceptable link (touching ``slots`` if given; partners may lie outside)."""
-        found = {(i, j): "text" for i, j in self.text_candidates(slots).tolist()}
+        found = {(i, j): "text" for i, j in self.sketches.candidate_pairs(slots).tolist()}
         for i, j, kind in self.key_pairs(slots):
             if STRENGTH[kind] < STRENGTH[found.get((i, j), "text")]:
                 found[(i, j)] = kind
@@ -288,7 +268,7 @@ def recluster(
     first_seen: Mapping[str, str] | None = None,
 ) -> Reclustered:
     """Replace ``changed_source``'s listings by ``listings``; redo only the projects touched."""
-    corpus = state.corpus
+    corpus, original = state.corpus, state.members()
     old = [s for s in corpus.live() if corpus.listing(s).source == changed_source]
     carried = {listing_key(corpus.listing(s)): state.project_of[s] for s in old}
     touched = {state.project_of[s] for s in _neighbours(corpus, old, overrides)}
@@ -301,13 +281,26 @@ def recluster(
     touched |= {state.project_of[s] for s in _neighbours(corpus, scope, overrides) - new}
     scope = new | {s for pid in touched for s in members.get(pid, [])}
     clustering = cluster_slots(corpus, scope, overrides)
-    before = {tuple(members.get(pid, [])): pid for pid in touched}
-    old_projects = {pid: state.projects.pop(pid) for pid in touched}
+    before = {tuple(original[pid]): pid for pid in touched}
+    return _remerge(state, clustering, before, carried, first_seen)
+
+
+def _remerge(
+    state: DedupState,
+    clustering: Clustering,
+    before: Mapping[tuple[int, ...], str],
+    carried: Mapping[str, str],
+    first_seen: Mapping[str, str] | None,
+) -> Reclustered:
+    """Keep the projects whose members did not change; merge the other clusters anew."""
+    corpus = state.corpus
+    old_projects = {pid: state.projects.pop(pid) for pid in before.values()}
     kept = [c for c in clustering.clusters if tuple(c) in before]
     state.adopt(kept, [old_projects[before[tuple(c)]] for c in kept])
     fresh = [c for c in clustering.clusters if tuple(c) not in before]
-    previous = carried | {listing_key(corpus.listing(s)): state.project_of.pop(s)
-                          for c in fresh for s in c if s in state.project_of}  # fmt: skip
+    previous = dict(carried)
+    for slot in (s for c in fresh for s in c if s in state.project_of):
+        previous[listing_key(corpus.listing(slot))] = state.project_of.pop(slot)
     projects = merge_clusters(
         [[corpus.listing(s) for s in c] for c in fresh],
         first_seen=_first_seen(old_projects.values(), first_seen),

@@ -3,7 +3,7 @@
 Key concepts. *Rank*: listings are ordered most complete first (most non-empty fields),
 then the one seen first, then by listing key, so every choice below is independent of input
 order. Field rules: ``title`` is the most common folded title, written as its longest
-spelling (ties: rank); ``summary`` and ``description`` are the longest; ``address`` (with
+spelling not all in capitals (ties: rank); ``summary`` and ``description`` are the longest; ``address`` (with
 its location and precision) is the most precise geocode, then the most complete address;
 ``organisation``, ``website``, ``image``, ``siret``, ``legal_status`` and ``date`` are the
 first non-empty by rank; ``codes``, ``domains``, ``publics`` and ``methods`` are unions;
@@ -92,7 +92,8 @@ def _title(ranked: Sequence[Listing]) -> Listing:
     counts = Counter(normalise_text(x.title) for x in ranked)
     top = max(counts.values())
     common = [x for x in ranked if counts[normalise_text(x.title)] == top]
-    return max(common, key=lambda x: len(x.title))  # max keeps the first (best rank) of ties
+    # Capitals shout; max keeps the first (best ranked) of equal spellings.
+    return max(common, key=lambda x: (not x.title.isupper(), len(x.title)))
 
 
 def _longest(ranked: Sequence[Listing], name: str) -> Listing:

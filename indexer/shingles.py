@@ -246,8 +246,10 @@ class SketchIndex:
     def save(self, folder: Path) -> None:
         """Write the index into ``folder`` as numpy files."""
         self.store.save(folder / "shingles.npz")
-        arrays = dict(town=self.town_bands, dep=self.departement_bands, alive=self.alive)
-        np.savez(folder / "bands.npz", **arrays, vague=self.vague)
+        bands = self.town_bands, self.departement_bands
+        np.savez(
+            folder / "bands.npz", town=bands[0], dep=bands[1], alive=self.alive, vague=self.vague
+        )
 
     @classmethod
     def load(cls, folder: Path) -> SketchIndex:

@@ -5,6 +5,9 @@ Every rule names the parameter it checks, so a partner reading a 400 knows what 
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -22,7 +25,8 @@ DEFAULT_SIZE = 40
 # Plain paging stops here (the Elasticsearch result window); deeper walks need filters.
 MAX_WINDOW = 10_000
 MAX_VALUES_PER_FACET = 50
-SEARCH_PARAMETERS = frozenset({"q", "page", "size", "bbox", "facets", *FACETS_BY_NAME})
+SEARCH_PARAMETERS = frozenset({"q", "page", "size", "bbox", "facets", "cursor", *FACETS_BY_NAME})
+START_CURSOR = "*"
 
 
 def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
@@ -37,6 +41,8 @@ def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
         raise BadParameter(f"q is longer than {MAX_QUERY_LENGTH} characters", parameter="q")
     page = _bounded_int(args, "page", default=1, low=1, high=MAX_WINDOW)
     size = _bounded_int(args, "size", default=DEFAULT_SIZE, low=1, high=MAX_SIZE)
+    if "cursor" in args and "page" in args:
+        raise BadParameter("give either page or cursor, not both", parameter="cursor")
     if page * size > MAX_WINDOW:
         raise BadParameter(
             f"page * size must stay within {MAX_WINDOW}: narrow the search", parameter="page"
@@ -48,6 +54,7 @@ def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
         page=page,
         size=size,
         facets=_optional(args, "facets", parse_facet_names) or tuple(FACETS_BY_NAME),
+        after=_optional(args, "cursor", decode_cursor),
     )
 
 
@@ -94,6 +101,25 @@ def parse_bbox(raw: str) -> BBox:
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
         raise ValueError(f"coordinates out of range or south > north in {raw!r}")
     return BBox(south=south, west=west, north=north, east=east)
+
+
+def encode_cursor(after: tuple[str | float, ...]) -> str:
+    """The opaque ``cursor`` value that continues after a sort position."""
+    return base64.urlsafe_b64encode(json.dumps(list(after)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(raw: str) -> tuple[str | float, ...]:
+    """A sort position from a ``cursor`` value; ``*`` starts a walk from the top."""
+    if raw == START_CURSOR:
+        return ()
+    try:
+        after = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except (ValueError, binascii.Error):
+        after = None
+    valid = isinstance(after, list) and 0 < len(after) <= 3
+    if not valid or not all(isinstance(v, str | int | float) for v in after):
+        raise ValueError(f"not a cursor this API gave out: {raw[:40]!r}; start with cursor=*")
+    return tuple(after)
 
 
 def parse_facet_names(raw: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from cis.engines.base import SearchRequest, SearchResult
 from cis.records import Project
+from search_service.params import encode_cursor
 
 TILE_FIELDS = (
     "id",
@@ -37,6 +38,7 @@ def search_response(request: SearchRequest, result: SearchResult) -> dict[str, A
     """The search endpoint's body: paging, tiles and facet counts."""
     return {
         "total": result.total,
+        "next_cursor": encode_cursor(result.next_after) if result.next_after else None,
         "page": request.page,
         "size": request.size,
         "pages": -(-result.total // request.size),

@@ -102,3 +102,27 @@ def test_an_engine_outage_is_a_503() -> None:
 
 def test_health_counts_projects(client: FlaskClient) -> None:
     assert get_json(client, "/api/v1/health")["projects"] == 8
+
+
+def test_a_cursor_walks_every_result_past_any_page_limit(client: FlaskClient) -> None:
+    seen, cursor = [], "*"
+    while cursor:
+        body = get_json(client, f"/api/v1/search?size=3&cursor={cursor}")
+        seen += [tile["id"] for tile in body["results"]]
+        cursor = body["next_cursor"]
+    assert sorted(seen) == sorted(p["id"] for p in catalogue())
+
+
+def test_a_cursor_walk_follows_relevance_order(client: FlaskClient) -> None:
+    first = get_json(client, "/api/v1/search?q=repair&size=1&cursor=*")
+    second = get_json(client, f"/api/v1/search?q=repair&size=1&cursor={first['next_cursor']}")
+    assert {first["results"][0]["id"], second["results"][0]["id"]} == {
+        "p-repair-moulins",
+        "p-repair-rennes",
+    }
+
+
+@pytest.mark.parametrize("query", ["cursor=bm9wZQ", "cursor=*&page=2", "cursor=e30"])
+def test_a_forged_or_conflicting_cursor_is_a_400(sqlite_engine: Engine, query: str) -> None:
+    client = create_app(engine=sqlite_engine).test_client()
+    assert get_json(client, f"/api/v1/search?{query}", status=400)["error"]["parameter"] == "cursor"

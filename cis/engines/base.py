@@ -46,11 +46,14 @@ class SearchRequest:
     size: int = 40
     facets: tuple[str, ...] = tuple(f.name for f in FACETS)
     facet_size: int = DEFAULT_FACET_SIZE
+    # Deep walks: the sort position of the previous page's last hit (see SearchResult.next_after).
+    # When set, ``page`` is ignored and the hits start right after that position.
+    after: tuple[str | float, ...] | None = None
 
     @property
     def offset(self) -> int:
-        """Index of the page's first hit in the whole result list."""
-        return (self.page - 1) * self.size
+        """Index of the page's first hit in the whole result list (0 when walking by ``after``)."""
+        return 0 if self.after is not None else (self.page - 1) * self.size
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class SearchResult:
     total: int
     hits: list[Project]
     facets: dict[str, list[FacetCount]]
+    # Sort position of the last hit of a full page, to pass as ``after`` for the next one.
+    next_after: tuple[str | float, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -119,9 +119,12 @@ class ElasticsearchEngine:
                 response = self.client.search(index=self.alias, **search_body(request))
             except NotFoundError:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
+        hits = response["hits"]["hits"]
+        full_page = len(hits) == request.size
         return SearchResult(
             total=response["hits"]["total"]["value"],
-            hits=[hit["_source"] for hit in response["hits"]["hits"]],
+            hits=[hit["_source"] for hit in hits],
+            next_after=tuple(hits[-1]["sort"]) if full_page else None,
             facets={
                 facet: [FacetCount(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
                 for facet, agg in response["aggregations"].items()

@@ -91,4 +91,6 @@ def search_body(request: SearchRequest) -> dict[str, Any]:
     }
     if selections := selection_filters(request):
         body["post_filter"] = {"bool": {"filter": selections}}
+    if request.after:
+        body["search_after"] = list(request.after)
     return body

@@ -66,10 +66,16 @@ class SqliteEngine:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
             for statement in q.preparation_sql(request):
                 _run(conn, statement)
-            hits = [json.loads(doc) for (doc,) in _run(conn, q.hits_sql(request))]
+            rows = _run(conn, q.hits_sql(request))
             total = _run(conn, q.total_sql(request))[0][0]
             facets = _facet_counts(conn, request)
-        return SearchResult(total=total, hits=hits, facets=facets)
+        full_page = len(rows) == request.size
+        return SearchResult(
+            total=total,
+            hits=[json.loads(row[0]) for row in rows],
+            facets=facets,
+            next_after=tuple(rows[-1][1:]) if full_page else None,
+        )
 
     def get(self, project_id: str) -> Project | None:
         """The stored project, or None."""

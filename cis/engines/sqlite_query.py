@@ -100,18 +100,29 @@ def _rows(request: SearchRequest, skip_facet: str | None = None) -> Rows:
 
 
 def hits_sql(request: SearchRequest) -> Sql:
-    """The page of documents: best rank first, then by title."""
+    """``(doc, *sort position)`` of the page: best rank first, then by title.
+
+    With ``request.after`` the page starts right after that sort position (keyset paging).
+    """
     rows = _rows(request)
     page = (request.size, request.offset)
+    after = request.after
+    params: tuple[str | float, ...]
     if not has_base(request):
+        keyset, params = ("AND r.sort_key > ?", (after[-1],)) if after else ("", ())
         return Sql(
-            f"SELECT r.doc FROM projects r WHERE {rows.where} ORDER BY r.sort_key LIMIT ? OFFSET ?",
-            page,
+            f"SELECT r.doc, r.sort_key FROM projects r WHERE {rows.where} {keyset}"
+            " ORDER BY r.sort_key LIMIT ? OFFSET ?",
+            (*params, *page),
         )
+    keyset, params = "", ()
+    if after:
+        keyset = "AND (r.rank > ? OR (r.rank = ? AND p.sort_key > ?))"
+        params = (after[0], after[0], after[-1])
     return Sql(
-        f"SELECT p.doc FROM base r JOIN projects p ON p.rowid = r.project WHERE {rows.where}"
-        " ORDER BY r.rank, p.sort_key LIMIT ? OFFSET ?",
-        page,
+        f"SELECT p.doc, r.rank, p.sort_key FROM base r JOIN projects p ON p.rowid = r.project"
+        f" WHERE {rows.where} {keyset} ORDER BY r.rank, p.sort_key LIMIT ? OFFSET ?",
+        (*params, *page),
     )
 
 
