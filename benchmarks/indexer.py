@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from itertools import combinations
 
-from benchmarks.raw_corpus import labelled_items
+from cis.fixture_sites.raw_items import labelled_items
 from indexer.dedup import cluster
 from indexer.geocode import Geocoder
 from indexer.merge import merge_clusters

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
-from benchmarks.synthetic_projects import synthetic_projects
 from cis.engines import Engine
 from cis.engines.base import SearchRequest
+from cis.engines.elastic_engine import ElasticsearchEngine
+from cis.engines.sqlite_engine import SqliteEngine
+from cis.fixture_sites.raw_items import write_raw_store
+from search_service import create_app
+from tests.synthetic_projects import synthetic_projects
 
 COUNT = 5_000
 
@@ -35,3 +43,32 @@ def test_searches_during_a_rebuild_see_the_old_or_the_new_index_whole(engine: En
     assert errors == []
     assert len(totals) > 10
     assert set(totals) == {COUNT}
+
+
+def test_searches_during_cis_reindex_never_fail_nor_drop(
+    engine: Engine, es_url: str, tmp_path: Path
+) -> None:
+    """`cis reindex` in its own process, while the API answers searches in a loop."""
+    write_raw_store(tmp_path / "raw", projects=1_500)
+    env = {**os.environ, "CIS_DATA_DIR": str(tmp_path), "CIS_ELASTICSEARCH_URL": ""}
+    if isinstance(engine, ElasticsearchEngine):
+        env |= {"CIS_ELASTICSEARCH_URL": es_url, "CIS_INDEX_ALIAS": engine.alias}
+    else:
+        engine = SqliteEngine(tmp_path / "cis.sqlite3")
+    reindex = [sys.executable, "-m", "cis.cli", "reindex"]
+    subprocess.run(reindex, env=env, check=True, capture_output=True, timeout=300)
+    client = create_app(engine=engine).test_client()
+    expected = client.get("/api/v1/search?size=1").get_json()["total"]
+    statuses: list[int] = []
+    totals: set[int] = set()
+    rebuilding = subprocess.Popen(
+        reindex, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    while rebuilding.poll() is None:
+        response = client.get("/api/v1/search?q=jardin&size=1")
+        statuses.append(response.status_code)
+        totals.add(client.get("/api/v1/search?size=1").get_json()["total"])
+    assert rebuilding.returncode == 0
+    assert expected > 1_000
+    assert len(statuses) > 10 and set(statuses) == {200}
+    assert totals == {expected}

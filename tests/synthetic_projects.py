@@ -1,4 +1,4 @@
-"""Deterministic synthetic projects for engine benchmarks (text shaped like real summaries)."""
+"""Many deterministic synthetic projects, for tests that need volume rather than realism."""
 
 from __future__ import annotations
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from cis.fixture_sites.entries import Entry, build_entries
 from cis.fixture_sites.mutations import build_world
 from cis.fixture_sites.registry import SITES
 from cis.fixture_sites.variants import address_text
 from cis.records import RawItem
+from crawlers.raw_store import RawStore, RunWriter
 
 FETCHED_AT = "2026-11-01T00:00:00+00:00"
 
@@ -63,3 +65,19 @@ def labelled_items(projects: int, seed: int = 2018) -> Iterator[LabelledItem]:
                 entry.project.town.commune_code,
                 spec.tag_vocabulary,
             )
+
+
+def write_raw_store(root: Path, projects: int, seed: int = 2018) -> int:
+    """Fill a raw store at ``root`` as one crawl of every fixture site would; returns the item count."""
+    store, run, count = RawStore(root), "20261101T000000000Z", 0
+    writers: dict[str, RunWriter] = {}
+    tables: dict[str, str] = {}
+    for labelled in labelled_items(projects, seed):
+        source = labelled.item["source"]
+        if source not in writers:
+            writers[source], tables[source] = store.open_run(source, run), labelled.tag_table
+        writers[source].write(labelled.item)
+        count += 1
+    for source, writer in writers.items():
+        writer.commit({"contributor": {"name": source, "tag_table": tables[source]}})
+    return count
