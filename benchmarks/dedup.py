@@ -36,8 +36,9 @@ import numpy as np
 from scipy import sparse
 
 from benchmarks.labelled_set import LabelledSet, generate
-from indexer.dedup import Corpus, build_state, cluster_slots, recluster
+from indexer.dedup import Corpus, cluster_slots
 from indexer.dedup_params import JACCARD_THRESHOLD, commune, departement
+from indexer.dedup_state import build_state, recluster
 from indexer.merge import merge_clusters
 from indexer.overrides import Overrides
 from indexer.shingles import (

@@ -18,9 +18,10 @@ import time
 from collections import Counter
 from itertools import combinations
 
-from cis.fixture_sites.raw_items import labelled_items
+from cis.fixture_sites.raw_items import LabelledItem, labelled_items
 from indexer.dedup import cluster
 from indexer.geocode import Geocoder
+from indexer.listing import Listing
 from indexer.merge import merge_clusters
 from indexer.normalise import normalise
 from indexer.overrides import Overrides
@@ -34,14 +35,11 @@ def pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
     return {tuple(sorted(p)) for g in groups for p in combinations(g, 2)}  # type: ignore[misc]
 
 
-def run(size: int) -> dict[str, float]:
-    """Index ``size`` raw items in this process and return its figures."""
-    labelled = list(labelled_items(round(size / ITEMS_PER_PROJECT)))[:size]
-    clock = time.perf_counter()
-    taxonomy, geocoder = Taxonomy.load(), Geocoder.load()
-    figures = {"items": len(labelled), "load_s": time.perf_counter() - clock}
-    clock = time.perf_counter()
-    listings = [
+def normalise_all(
+    labelled: list[LabelledItem], taxonomy: Taxonomy, geocoder: Geocoder
+) -> list[Listing]:
+    """The listings of fixture-world raw items, as the indexer normalises and geocodes them."""
+    return [
         normalise(
             x.item,
             source_name=x.item["source"],
@@ -51,6 +49,16 @@ def run(size: int) -> dict[str, float]:
         )
         for x in labelled
     ]
+
+
+def run(size: int) -> dict[str, float]:
+    """Index ``size`` raw items in this process and return its figures."""
+    labelled = list(labelled_items(round(size / ITEMS_PER_PROJECT)))[:size]
+    clock = time.perf_counter()
+    taxonomy, geocoder = Taxonomy.load(), Geocoder.load()
+    figures = {"items": len(labelled), "load_s": time.perf_counter() - clock}
+    clock = time.perf_counter()
+    listings = normalise_all(labelled, taxonomy, geocoder)
     figures["normalise_geocode_s"] = time.perf_counter() - clock
     clock = time.perf_counter()
     clustering = cluster(listings, Overrides())

@@ -16,18 +16,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from cis.fixture_sites.raw_items import labelled_items
+from benchmarks.indexer import normalise_all
 from cis.engines import Engine
 from cis.engines.base import SearchRequest
 from cis.engines.elastic_engine import ElasticsearchEngine
 from cis.engines.sqlite_engine import SqliteEngine
+from cis.fixture_sites.raw_items import labelled_items
 from cis.localnode.node import LocalNode
 from cis.records import Project
 from cis.settings import Settings
 from indexer.dedup import cluster
 from indexer.geocode import Geocoder
 from indexer.merge import merge_clusters
-from indexer.normalise import normalise
 from indexer.overrides import Overrides
 from indexer.taxonomy import Taxonomy
 
@@ -37,17 +37,7 @@ FILTERS = [{}, {"domain": ("inclusion",)}, {"region": ("84",), "public": ("youth
 
 def indexer_projects(count: int) -> list[Project]:
     """About ``count`` projects, as the indexer builds them from fixture-world raw items."""
-    taxonomy, geocoder = Taxonomy.load(), Geocoder.load()
-    listings = [
-        normalise(
-            x.item,
-            source_name=x.item["source"],
-            tag_table=x.tag_table,
-            taxonomy=taxonomy,
-            geocoder=geocoder,
-        )
-        for x in labelled_items(count)
-    ]
+    listings = normalise_all(list(labelled_items(count)), Taxonomy.load(), Geocoder.load())
     clusters = cluster(listings, Overrides()).clusters
     return merge_clusters([[listings[i] for i in c] for c in clusters])
 

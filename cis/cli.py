@@ -9,12 +9,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from cis import commands
 from cis.errors import CisError
 from cis.settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
+RULE_ACTIONS = {
+    "never": "never merge these two listings (applies at the next `cis index`)",
+    "always": "always merge these two listings (applies at the next `cis index`)",
+    "forget": "drop the rule about these two listings",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument("action", choices=["check", "report"])
     _add(sub, "index", commands.index, "apply new, changed and vanished projects to the live index")
     _add(sub, "reindex", commands.reindex, "rebuild the whole index from the raw store, swap it in")
+    _add_dedup(sub)
     serve = _add(sub, "serve", commands.serve, "serve the search API with gunicorn")
     serve.add_argument("--port", type=int, help="port (default: CIS_PORT)")
     demo = _add(sub, "demo", commands.demo, "crawl the fixture sites, index them, serve")
@@ -40,6 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
     es.add_argument("action", choices=["check", "start", "stop", "status"])
     _add(sub, "settings", commands.settings_table, "print every setting as a Markdown table")
     return parser
+
+
+def _add_dedup(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    dedup = _add(sub, "dedup", commands.dedup, "review merged projects, set merge rules")
+    actions = dedup.add_subparsers(dest="action", required=True, metavar="ACTION")
+    report = actions.add_parser("report", help="print merged projects and refused links")
+    report.add_argument("--csv", type=Path, metavar="PATH", help="write the report as CSV")
+    report.add_argument("--all", action="store_true", help="every project, merged or not")
+    for action, help_text in RULE_ACTIONS.items():
+        rule = actions.add_parser(action, help=help_text, description=help_text)
+        rule.add_argument("key_a", metavar="KEY_A", help="a listing key: source|url")
+        rule.add_argument("key_b", metavar="KEY_B", help="another listing key")
 
 
 def _add(

@@ -17,7 +17,7 @@ def crawl(args: argparse.Namespace, settings: Settings) -> int:
     from crawlers.report import format_report_table
     from crawlers.run import crawl as run_crawl
 
-    reports = run_crawl(settings, args.sources or None)
+    reports = run_crawl(settings, args.sources or None, http_cache=settings.http_cache)
     print(format_report_table(reports))
     return 0 if all(r.status == "ok" for r in reports) else 1
 
@@ -53,6 +53,17 @@ def reindex(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.pipeline import rebuild
 
     print(rebuild(settings).summary())
+    return 0
+
+
+def dedup(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the dedup report (or write it as CSV), or edit a never/always-merge rule."""
+    from indexer.dedup_admin import dedup_report, edit_rule
+
+    if args.action == "report":
+        print(dedup_report(settings, csv_path=args.csv, every_project=args.all))
+    else:
+        print(edit_rule(settings, args.action, args.key_a, args.key_b))
     return 0
 
 

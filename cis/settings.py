@@ -48,8 +48,11 @@ SETTINGS: tuple[Setting, ...] = (
         "User-Agent sent by the crawlers, with a contact URL.",
     ),
     Setting(
-        "polite", "1", "1 obeys robots.txt, AutoThrottle and per-domain limits; 0 for benchmarks."
+        "polite",
+        "1",
+        "1: AutoThrottle, delays, 1–2 requests per site; 0: none (benchmarks). robots.txt always holds.",
     ),
+    Setting("http_cache", "0", "1 keeps fetched pages in an HTTP cache for development re-runs."),
     Setting("es_version", "8.19.21", "Elasticsearch version `cis es start` installs (Maven)."),
     Setting(
         "es_home", "", "Where `cis es` unpacks and runs its node (default: <tmp>/cis-es-<uid>)."
@@ -76,6 +79,7 @@ class Settings:
     workers: int
     user_agent: str
     polite: bool
+    http_cache: bool
     es_version: str
     es_home: Path
     es_port: int
@@ -112,7 +116,7 @@ def _convert(name: str, value: str) -> Any:
         if not value.strip().isdigit():
             raise ConfigError(f"CIS_{name.upper()} must be a whole number, got {value!r}")
         return int(value)
-    if name == "polite":
+    if name in ("polite", "http_cache"):
         return value.strip().lower() not in ("0", "false", "no", "off")
     if name in ("data_dir", "sources_dir"):
         path = Path(value)

@@ -25,8 +25,10 @@ from indexer.dedup_params import (
     departement,
     geography_conflict,
     key_names_one_project,
+    organisations_conflict,
     strong_keys,
     text_allowed,
+    titles_agree,
 )
 from indexer.listing import Listing
 from indexer.overrides import MergeSets, Overrides, listing_key
@@ -122,11 +124,15 @@ class Corpus:
         a, b = self.listing(i), self.listing(j)
         if reason == "text" and not text_allowed(a, b):
             return None  # cheap refusals before the exact Jaccard
+        if reason == "name" and organisations_conflict(a, b):
+            return None
         jaccard = self.sketches.store.jaccard(i, j)
         if reason in ("siret", "website") and geography_conflict(a, b):
             reason += "+text"  # a project that moved, or a head-office address
         if reason.endswith("text") and jaccard < JACCARD_THRESHOLD:
             return None
+        if reason == "website" and jaccard < JACCARD_THRESHOLD and not titles_agree(a, b):
+            return None  # the site of an organisation that runs several projects there
         return ScoredPair(i, j, round(jaccard, 4), reason)
 
 

@@ -167,9 +167,19 @@ def text_allowed(a: Listing, b: Listing) -> bool:
     Outside one commune, network pages differ mostly by the town in their title, so the
     titles must agree too.
     """
-    if a.source == b.source or not text_geography_ok(a, b):
+    if a.source == b.source or not text_geography_ok(a, b) or organisations_conflict(a, b):
         return False
     return (bool(commune(a)) and commune(a) == commune(b)) or titles_agree(a, b)
+
+
+def organisations_conflict(a: Listing, b: Listing) -> bool:
+    """Whether both name the carrying organisation and the names differ.
+
+    One name in one commune can still be two projects when two organisations run them;
+    "Le Lien" and "Association Le Lien" do not conflict (one contains the other).
+    """
+    oa, ob = fold(a.organisation), fold(b.organisation)
+    return bool(oa and ob) and oa not in ob and ob not in oa
 
 
 def key_names_one_project(key: str, listings: Sequence[Listing]) -> bool:

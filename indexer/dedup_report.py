@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.dedup import Clustering, DedupState, ScoredPair, commune
+from indexer.dedup import Clustering, ScoredPair, commune
+from indexer.dedup_state import DedupState
 from indexer.overrides import listing_key
 
 COLUMNS = ("project_id", "size", "keys", "titles", "communes", "links", "refused")

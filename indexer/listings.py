@@ -1,10 +1,10 @@
-"""Reading the raw store into listings: every source's last good run, normalised and geocoded."""
+"""Reading the raw store into listings: a source's last good run, normalised and geocoded."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from tqdm import tqdm
 
@@ -26,36 +26,61 @@ class ReadReport:
     unknown_tags: Counter[str] = field(default_factory=Counter)
 
 
-def read_listings(store: RawStore, *, progress: bool = True) -> tuple[list[Listing], ReadReport]:
-    """Every normalisable item of every source's latest run; the rest counted by reason."""
-    taxonomy, geocoder = Taxonomy.load(), Geocoder.load()
-    report = ReadReport(sources=len(store.sources()))
-    listings: list[Listing] = []
-    for source, item in tqdm(
-        _items(store), desc="normalise", unit=" items", disable=None if progress else True
-    ):
-        report.raw_items += 1
-        contributor = store.latest_contributor(source)
+class ListingReader:
+    """Normalises sources one at a time; ``report`` adds up what every read found."""
+
+    def __init__(self, store: RawStore, *, progress: bool = True) -> None:
+        self.store = store
+        self.report = ReadReport()
+        self.progress = progress
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        """The code tables, loaded at the first read (a run with nothing to read skips it)."""
+        return Taxonomy.load()
+
+    @cached_property
+    def geocoder(self) -> Geocoder:
+        """The communes, loaded at the first read."""
+        return Geocoder.load()
+
+    def read_source(self, source: str) -> list[Listing]:
+        """Every normalisable item of ``source``'s latest run; the rest counted by reason."""
+        contributor = self.store.latest_contributor(source)
+        name = contributor.get("name") or source
+        table = _known_table(self.taxonomy, contributor.get("tag_table"))
+        self.report.sources += 1
+        bar = None if self.progress else True  # None: a bar only on a terminal
+        items = tqdm(
+            self.store.latest_items(source), f"normalise {source}", unit=" items", disable=bar
+        )
+        read = (self._normalise(item, source, name, table) for item in items)
+        return [listing for listing in read if listing is not None]
+
+    def _normalise(
+        self, item: RawItem, source: str, name: str, table: str | None
+    ) -> Listing | None:
+        self.report.raw_items += 1
         try:
             listing = normalise(
                 item,
-                source_name=contributor.get("name") or source,
-                tag_table=_known_table(taxonomy, contributor.get("tag_table")),
-                taxonomy=taxonomy,
-                geocoder=geocoder,
+                source_name=name,
+                tag_table=table,
+                taxonomy=self.taxonomy,
+                geocoder=self.geocoder,
             )
         except RejectedItem as rejection:
-            report.rejected[f"{source}: {rejection.reason}"] += 1
-            continue
-        report.unknown_tags.update(listing.unknown_tags)
-        listings.append(listing)
-    return listings, report
+            self.report.rejected[f"{source}: {rejection.reason}"] += 1
+            return None
+        self.report.unknown_tags.update(listing.unknown_tags)
+        return listing
 
 
-def _items(store: RawStore) -> Iterator[tuple[str, RawItem]]:
-    for source in store.sources():
-        for item in store.latest_items(source):
-            yield source, item
+def read_listings(store: RawStore, *, progress: bool = True) -> tuple[list[Listing], ReadReport]:
+    """Every normalisable item of every source's latest run, and what reading them found."""
+    reader = ListingReader(store, progress=progress)
+    listings = [x for source in store.sources() for x in reader.read_source(source)]
+    return listings, reader.report
 
 
 def _known_table(taxonomy: Taxonomy, name: str | None) -> str | None:

@@ -1,75 +1,31 @@
 """The indexer's two jobs, from the raw store to the live index.
 
-Key concepts: both jobs build every project from every source's last good run
-(normalise → geocode → cluster → merge). ``rebuild`` then loads them all into a fresh
-index swapped in atomically; ``apply_increments`` writes only the projects whose
-fingerprint changed since the last run and deletes the ones that vanished. The engine
-is checked first, so an unreachable engine fails before any work.
+Key concepts: ``rebuild`` (`cis reindex`) normalises every source's last good run,
+clusters and merges everything (``build_state``) and swaps the projects in as a fresh
+index. ``apply_increments`` (`cis index`) loads the dedup state the last run committed
+and re-clusters only what changed (``indexer.increments``); it then writes the projects
+whose content changed and deletes the ids that vanished. It falls back to a full build,
+diffed against the live index, when there is no dedup state yet, when it cannot be read
+(another ``STATE_VERSION``), or when replaced listings' dead slots outnumber the live
+ones (the full build compacts them). Ids stay stable on both paths: a project keeps the
+id most of its listings had. Both jobs commit their states only after the engine write
+succeeded (``indexer.state``). The engine is checked first, so an unreachable engine
+fails before any work.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from cis.engines import Engine, open_engine
-from cis.engines.base import WriteStats
 from cis.records import Project
 from cis.settings import Settings
 from crawlers.raw_store import RawStore
-from indexer.dedup import cluster
-from indexer.listings import ReadReport, read_listings
-from indexer.merge import merge_clusters
+from indexer.dedup_state import DedupState, build_state
+from indexer.increments import IndexReport, latest_runs, recluster_changes, timed
+from indexer.listings import ListingReader
 from indexer.overrides import Overrides, listing_key
-from indexer.state import IndexState, fingerprint, state_path
-
-
-@dataclass
-class IndexReport:
-    """Counts and timings of one indexing run, printed by the CLI."""
-
-    job: str
-    read: ReadReport = field(default_factory=ReadReport)
-    listings: int = 0
-    projects: int = 0
-    multi_source: int = 0
-    write: WriteStats = field(default_factory=WriteStats)
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        """A few lines for the admin."""
-        rejected = sum(self.read.rejected.values())
-        lines = [
-            f"{self.job}: {self.read.raw_items:,} raw items from {self.read.sources} sources"
-            f" → {self.listings:,} listings ({rejected:,} rejected)"
-            f" → {self.projects:,} projects ({self.multi_source:,} listed by several contributors)",
-            f"written {self.write.written:,}, deleted {self.write.deleted:,},"
-            f" failed {self.write.failed:,} into {self.write.target}",
-            "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()),
-        ]
-        lines += [f"rejected {n:,}: {reason}" for reason, n in self.read.rejected.most_common()]
-        return "\n".join(lines)
-
-
-def build_projects(settings: Settings, state: IndexState, report: IndexReport) -> list[Project]:
-    """Every project the raw store describes, ids carried over from ``state``."""
-    started = time.perf_counter()
-    listings, report.read = read_listings(RawStore(settings.raw_dir))
-    report.seconds["normalise"] = time.perf_counter() - started
-    clustering = cluster(listings, Overrides.load(overrides_path(settings)))
-    report.seconds["dedup"] = time.perf_counter() - started - report.seconds["normalise"]
-    for listing in listings:
-        state.first_seen.setdefault(listing_key(listing), listing.fetched_at)
-    groups = [[listings[i] for i in members] for members in clustering.clusters]
-    projects = merge_clusters(groups, first_seen=state.first_seen, previous_ids=state.project_ids)
-    state.project_ids = {
-        listing_key(x): p["id"] for g, p in zip(groups, projects, strict=True) for x in g
-    }
-    report.listings, report.projects = len(listings), len(projects)
-    report.multi_source = sum(len({x.source for x in g}) > 1 for g in groups)
-    report.seconds["merge"] = time.perf_counter() - started - sum(report.seconds.values())
-    return projects
+from indexer.state import IndexState, StateFiles, fingerprint
 
 
 def overrides_path(settings: Settings) -> Path:
@@ -77,38 +33,113 @@ def overrides_path(settings: Settings) -> Path:
     return settings.data_dir / "dedup-overrides.json"
 
 
+def state_files(settings: Settings, engine_name: str) -> StateFiles:
+    """Where the states of ``engine_name``'s index live."""
+    return StateFiles.of(settings.data_dir, engine_name, settings.index_alias)
+
+
 def rebuild(settings: Settings, engine: Engine | None = None) -> IndexReport:
     """Build everything and swap it in as the live index."""
     engine = engine or open_engine(settings)
     engine.health()
-    report, path = IndexReport("reindex"), _state_path(settings, engine)
-    state = IndexState.load(path)
-    projects = build_projects(settings, state, report)
-    started = time.perf_counter()
-    report.write = engine.replace_all(projects)
-    report.seconds["write"] = time.perf_counter() - started
-    state.fingerprints = {p["id"]: fingerprint(p) for p in projects}
-    state.save(path)
+    files, report = state_files(settings, engine.name), IndexReport("reindex", "cis reindex")
+    state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
+    dedup = full_build(settings, state, overrides, report)
+    files.mark_unsure({*state.fingerprints, *files.unsure(), *dedup.projects})
+    with timed(report, "write"):
+        report.write = engine.replace_all(dedup.projects.values())
+    state.fingerprints = {pid: fingerprint(p) for pid, p in dedup.projects.items()}
+    _commit(files, state, dedup, overrides, report)
     return report
 
 
 def apply_increments(settings: Settings, engine: Engine | None = None) -> IndexReport:
-    """Write only new and changed projects, delete vanished ones."""
+    """Re-cluster what changed in the raw store; write changed projects, delete vanished ones."""
     engine = engine or open_engine(settings)
     engine.health()
-    report, path = IndexReport("index"), _state_path(settings, engine)
-    state = IndexState.load(path)
-    previous = state.fingerprints
-    projects = build_projects(settings, state, report)
-    state.fingerprints = {p["id"]: fingerprint(p) for p in projects}
-    changed = [p for p in projects if previous.get(p["id"]) != state.fingerprints[p["id"]]]
-    vanished = sorted(set(previous) - set(state.fingerprints))
-    started = time.perf_counter()
-    report.write = engine.apply_changes(changed, vanished)
-    report.seconds["write"] = time.perf_counter() - started
-    state.save(path)
+    files, report = state_files(settings, engine.name), IndexReport("index")
+    state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
+    dedup = _load_dedup(files, state, report)
+    if dedup is None:
+        dedup = full_build(settings, state, overrides, report)
+        touched = set(state.fingerprints) | set(dedup.projects)
+    else:
+        touched = recluster_changes(RawStore(settings.raw_dir), state, dedup, overrides, report)
+    upserts, deletions = _diff(state, dedup, touched, files.unsure())
+    files.mark_unsure([*(p["id"] for p in upserts), *deletions])
+    with timed(report, "write"):
+        report.write = engine.apply_changes(upserts, deletions)
+    _commit(files, state, dedup, overrides, report)
     return report
 
 
-def _state_path(settings: Settings, engine: Engine) -> Path:
-    return state_path(settings.data_dir, engine.name, settings.index_alias)
+def full_build(
+    settings: Settings, state: IndexState, overrides: Overrides, report: IndexReport
+) -> DedupState:
+    """Normalise every source and cluster everything, ids carried over from ``state``."""
+    store = RawStore(settings.raw_dir)
+    # Runs are noted before reading: a run committed meanwhile is read again next time.
+    state.runs = latest_runs(store)
+    reader = ListingReader(store)
+    with timed(report, "normalise"):
+        listings = [x for source in state.runs for x in reader.read_source(source)]
+    report.read, report.listings = reader.report, len(listings)
+    report.reclustered = dict.fromkeys(state.runs, "full build")
+    for listing in listings:
+        state.first_seen.setdefault(listing_key(listing), listing.fetched_at)
+    with timed(report, "dedup"):
+        dedup, _ = build_state(
+            listings, overrides, first_seen=state.first_seen, previous_ids=state.project_ids
+        )
+    return dedup
+
+
+def _load_dedup(files: StateFiles, state: IndexState, report: IndexReport) -> DedupState | None:
+    """The committed dedup state if an incremental run can use it; else why not, in ``report``."""
+    with timed(report, "load"):
+        try:
+            dedup = files.load_dedup(state)
+        except ValueError as error:  # another STATE_VERSION: its sketches do not compare
+            report.full_build = f"dedup state unusable: {error}"
+            return None
+    if dedup is None:
+        report.full_build = "no dedup state yet"
+    elif dedup.dead_slots() > len(dedup.project_of):
+        report.full_build = f"compacting {dedup.dead_slots():,} slots of replaced listings"
+        dedup = None
+    return dedup
+
+
+def _diff(
+    state: IndexState, dedup: DedupState, touched: set[str], unsure: set[str]
+) -> tuple[list[Project], list[str]]:
+    """Projects of ``touched`` whose content is new to the index, and ids to delete from it."""
+    upserts: list[Project] = []
+    for pid in sorted((touched | unsure) & dedup.projects.keys()):
+        printed = fingerprint(dedup.projects[pid])
+        if pid in unsure or state.fingerprints.get(pid) != printed:
+            upserts.append(dedup.projects[pid])
+            state.fingerprints[pid] = printed
+    gone = (touched | unsure) - dedup.projects.keys()
+    deletions = sorted(pid for pid in gone if pid in state.fingerprints or pid in unsure)
+    for pid in deletions:
+        state.fingerprints.pop(pid, None)
+    return upserts, deletions
+
+
+def _commit(
+    files: StateFiles,
+    state: IndexState,
+    dedup: DedupState,
+    overrides: Overrides,
+    report: IndexReport,
+) -> None:
+    """Save both states now that the engine holds what they describe."""
+    with timed(report, "save"):
+        state.project_ids = dedup.ids_by_key()
+        state.rules = [list(rule) for rule in overrides.rules()]
+        files.commit(state, dedup)
+    report.projects = len(dedup.projects)
+    report.multi_source = sum(
+        len({ref["source"] for ref in p["sources"]}) > 1 for p in dedup.projects.values()
+    )

@@ -57,7 +57,7 @@ def test_an_unknown_source_is_named(tmp_path: object) -> None:
 def test_settings_table_lists_every_variable() -> None:
     table = cis("settings").stdout
     assert "| `CIS_ELASTICSEARCH_URL` | `` |" in table
-    assert table.count("| `CIS_") == 15
+    assert table.count("| `CIS_") == 16
 
 
 def test_the_readme_settings_table_is_the_generated_one() -> None:

@@ -11,15 +11,10 @@ import pytest
 from datasketch import MinHash
 
 from cis.records import Address
-from indexer.dedup import (
-    Corpus,
-    DedupState,
-    build_state,
-    cluster,
-    recluster,
-)
+from indexer.dedup import Corpus, cluster
 from indexer.dedup_params import LSH_BANDS, LSH_ROWS, NUM_PERM, SCHEME, SEED
 from indexer.dedup_report import report_rows, write_csv
+from indexer.dedup_state import DedupState, build_state, recluster
 from indexer.listing import Listing
 from indexer.overrides import Overrides, listing_key
 from indexer.shingles import listing_text, shingle_hashes, signatures
@@ -78,6 +73,15 @@ def test_one_name_in_one_commune_merges_however_reworded_but_not_across_communes
     assert cluster([a, b, elsewhere], Overrides()).pairs[0].reason == "name"
 
 
+def test_one_name_in_one_commune_is_two_projects_when_two_organisations_run_them() -> None:
+    a = make_listing("avise", "1", "Jardins de la Sioule", GARDEN, organisation="Le Lien")
+    b = make_listing("solidarum", "9", "Jardins de la Sioule", GARDEN, organisation="Les Colibris")
+    same = make_listing(
+        "cartosol", "3", "Jardins de la Sioule", GARDEN, organisation="Association Le Lien"
+    )
+    assert groups([a, b, same]) == [{"avise/1", "cartosol/3"}, {"solidarum/9"}]
+
+
 def test_a_one_word_name_is_too_generic_to_merge_on() -> None:
     a = make_listing("avise", "1", "Comptoir", GARDEN)
     b = make_listing("solidarum", "9", "Le Comptoir", GROCERY)
@@ -114,14 +118,27 @@ def test_same_contributor_twice_merges_only_on_the_same_page() -> None:
 
 
 @pytest.mark.parametrize(
-    "key", [dict(siret="44306184100047"), dict(website="https://www.jardins-sioule.fr")]
+    ("key", "other_title"),
+    [
+        (dict(siret="44306184100047"), "Potager collectif"),
+        (dict(website="https://www.jardins-sioule.fr"), "Jardins de la Sioule (Vichy)"),
+    ],
 )
-def test_strong_keys_merge_different_texts_in_one_town(key: dict[str, str]) -> None:
+def test_strong_keys_merge_different_texts_in_one_town(
+    key: dict[str, str], other_title: str
+) -> None:
     a = make_listing("avise", "1", "Jardins de la Sioule", GARDEN, **key)
-    b = make_listing("solidarum", "2", "Potager collectif", GROCERY, **key)
+    b = make_listing("solidarum", "2", other_title, GROCERY, **key)
     found = cluster([a, b], Overrides())
     assert found.clusters == [[0, 1]]
     assert found.pairs[0].reason == next(iter(key))
+
+
+def test_an_organisation_website_shared_by_its_projects_does_not_merge_them() -> None:
+    town_hall = "https://www.ville-de-vichy.fr"
+    garden = make_listing("avise", "1", "Jardins de la Sioule", GARDEN, website=town_hall)
+    grocery = make_listing("solidarum", "2", "Épicerie Le Panier", GROCERY, website=town_hall)
+    assert len(groups([garden, grocery])) == 2
 
 
 def test_platform_pages_and_websites_seen_in_two_towns_are_not_keys() -> None:

@@ -18,6 +18,7 @@ from cis.fixture_sites.text import de_town, slugify
 from cis.fixture_sites.vocab import Network, Theme, Vocabulary, load_vocabulary
 
 SITES_PER_PROJECT = {1: 0.45, 2: 0.35, 3: 0.20}  # how many sites list a project
+MAX_NAME_DRAWS = 20
 SAME_DEPT_NETWORK = 0.7  # chance a network project sits near the network's previous one
 
 
@@ -73,6 +74,7 @@ class WorldBuilder:
         self.towns = _TownPicker(load_towns())
         self.site_weights = site_weights
         self.network_towns: dict[str, list[Town]] = {}
+        self.names: set[tuple[str, str]] = set()
         self.slugs: set[str] = set()
         self.next_number = 1
 
@@ -86,8 +88,7 @@ class WorldBuilder:
         rng = self.rng
         theme = rng.choices(self.vocab.themes, weights=[t.weight for t in self.vocab.themes])[0]
         town, network = self._place(theme)
-        words = self._words(town)
-        title = self._title(theme, words, network is not None)
+        words, title = self._named(theme, town, network is not None)
         org = self._organisation(words)
         return Project(
             key=f"P{number:05d}",
@@ -146,6 +147,19 @@ class WorldBuilder:
             "de_town": de_town(town.name),
             "year": str(rng.randint(2008, 2017)),
         }
+
+    def _named(self, theme: Theme, town: Town, in_network: bool) -> tuple[dict[str, str], str]:
+        # Two projects of one name in one commune do not exist (the name is how people
+        # tell them apart), so a name already taken there is drawn again.
+        for draw in range(MAX_NAME_DRAWS):
+            words = self._words(town)
+            title = self._title(theme, words, in_network and draw == 0)
+            if draw == MAX_NAME_DRAWS - 1:
+                title = f"{title} – {words['quartier']}"
+            if (slugify(title), town.commune_code) not in self.names:
+                break
+        self.names.add((slugify(title), town.commune_code))
+        return words, title
 
     def _title(self, theme: Theme, words: dict[str, str], in_network: bool) -> str:
         if in_network and theme.network:

@@ -1,0 +1,137 @@
+"""What `cis index` re-clusters, and the report of an indexing run.
+
+Key concepts: a source is re-clustered when its latest raw-store run differs from the
+one the index was built from (a new or re-crawled source: only its items are normalised
+again), when it left the raw store (its listings are dropped), or when a merge rule added
+or removed since the last run names one of its listings (it is re-clustered from the
+listings the dedup state already holds, so a rule applies at the next `cis index`
+without re-reading anything). Each goes through ``recluster``, which redoes only the
+projects its listings touch; the other projects are neither rebuilt nor rewritten.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from cis.engines.base import WriteStats
+from crawlers.raw_store import RawStore
+from indexer.dedup_state import DedupState, recluster
+from indexer.listing import Listing
+from indexer.listings import ListingReader, ReadReport
+from indexer.overrides import Overrides, listing_key
+from indexer.state import IndexState
+
+
+@dataclass
+class IndexReport:
+    """Counts and timings of one indexing run, printed by the CLI."""
+
+    job: str
+    full_build: str = ""  # why every source was clustered; "" for an incremental run
+    read: ReadReport = field(default_factory=ReadReport)
+    reclustered: dict[str, str] = field(default_factory=dict)  # source -> why
+    listings: int = 0  # listings normalised by this run
+    projects: int = 0  # projects in the index after the run
+    multi_source: int = 0
+    write: WriteStats = field(default_factory=WriteStats)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """A few lines for the admin."""
+        read, write = self.read, self.write
+        named = ", ".join(f"{source} ({why})" for source, why in sorted(self.reclustered.items()))
+        mode = f"full build ({self.full_build})" if self.full_build else "incremental"
+        lines = [
+            f"{self.job}: {mode}, {len(self.reclustered)} source(s) re-clustered"
+            + (f": {named}" if named and not self.full_build else ""),
+            f"read {read.raw_items:,} raw items of {read.sources} source(s)"
+            f" → {self.listings:,} listings ({sum(read.rejected.values()):,} rejected)",
+            f"written {write.written:,}, deleted {write.deleted:,}, failed {write.failed:,}"
+            f" into {write.target or '-'}",
+            f"the index holds {self.projects:,} projects"
+            f" ({self.multi_source:,} listed by several contributors)",
+            "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()),
+        ]
+        lines += [f"rejected {n:,}: {reason}" for reason, n in read.rejected.most_common()]
+        return "\n".join(lines)
+
+
+@contextmanager
+def timed(report: IndexReport, step: str) -> Iterator[None]:
+    """Add the time spent in the block to ``report.seconds[step]``."""
+    started = time.perf_counter()
+    yield
+    report.seconds[step] = report.seconds.get(step, 0.0) + time.perf_counter() - started
+
+
+class Change(NamedTuple):
+    """A source to re-cluster, why, and the run to read (None: nothing to read)."""
+
+    source: str
+    why: str  # "new source", "new run", "gone" or "rules"
+    run: str | None
+
+
+def latest_runs(store: RawStore) -> dict[str, str]:
+    """Source → id of its last successful run."""
+    return {source: run for source in store.sources() if (run := store.latest_run(source))}
+
+
+def find_changes(store: RawStore, state: IndexState, overrides: Overrides) -> list[Change]:
+    """Sources gone, new or re-crawled since ``state``, then those named by changed rules."""
+    runs = latest_runs(store)
+    changes = [Change(source, "gone", None) for source in sorted(state.runs.keys() - runs)]
+    changes += [
+        Change(source, "new run" if source in state.runs else "new source", run)
+        for source, run in sorted(runs.items())
+        if state.runs.get(source) != run
+    ]
+    rules = {tuple(rule) for rule in state.rules} ^ set(overrides.rules())
+    named = {key.split("|", 1)[0] for _, *keys in rules for key in keys}
+    named = (named & state.runs.keys()) - {change.source for change in changes}
+    return changes + [Change(source, "rules", None) for source in sorted(named)]
+
+
+def recluster_changes(
+    store: RawStore,
+    state: IndexState,
+    dedup: DedupState,
+    overrides: Overrides,
+    report: IndexReport,
+) -> set[str]:
+    """Re-cluster every changed source into ``dedup``; the ids of the projects it touched."""
+    reader, touched = ListingReader(store), set[str]()
+    for change in find_changes(store, state, overrides):
+        listings = _listings(change, reader, state, dedup, report)
+        with timed(report, "dedup"):
+            done = recluster(dedup, change.source, listings, overrides, first_seen=state.first_seen)
+        touched.update(done.changed, done.removed)
+        report.reclustered[change.source] = change.why
+    report.read = reader.report
+    return touched
+
+
+def _listings(
+    change: Change,
+    reader: ListingReader,
+    state: IndexState,
+    dedup: DedupState,
+    report: IndexReport,
+) -> list[Listing]:
+    """The listings ``change.source`` has now; its run noted in ``state``."""
+    if change.why == "rules":
+        return dedup.source_listings(change.source)
+    if change.run is None:
+        del state.runs[change.source]
+        return []
+    state.runs[change.source] = change.run  # noted before reading: a newer run is read next time
+    with timed(report, "normalise"):
+        listings = reader.read_source(change.source)
+    report.listings += len(listings)
+    for listing in listings:
+        state.first_seen.setdefault(listing_key(listing), listing.fetched_at)
+    return listings
