@@ -32,6 +32,7 @@ class IndexReport:
 
     job: str
     full_build: str = ""  # why every source was clustered; "" for an incremental run
+    idle: bool = False  # nothing new since the last run: nothing was loaded or written
     read: ReadReport = field(default_factory=ReadReport)
     reclustered: dict[str, str] = field(default_factory=dict)  # source -> why
     listings: int = 0  # listings normalised by this run
@@ -42,6 +43,8 @@ class IndexReport:
 
     def summary(self) -> str:
         """A few lines for the admin."""
+        if self.idle:
+            return f"{self.job}: nothing new since the last run ({self.projects:,} projects)"
         read, write = self.read, self.write
         named = ", ".join(f"{source} ({why})" for source, why in sorted(self.reclustered.items()))
         mode = f"full build ({self.full_build})" if self.full_build else "incremental"
@@ -98,14 +101,15 @@ def find_changes(store: RawStore, state: IndexState, overrides: Overrides) -> li
 
 def recluster_changes(
     store: RawStore,
+    changes: list[Change],
     state: IndexState,
     dedup: DedupState,
     overrides: Overrides,
     report: IndexReport,
 ) -> set[str]:
-    """Re-cluster every changed source into ``dedup``; the ids of the projects it touched."""
+    """Re-cluster the sources of ``changes`` into ``dedup``; the ids of the projects touched."""
     reader, touched = ListingReader(store), set[str]()
-    for change in find_changes(store, state, overrides):
+    for change in changes:
         listings = _listings(change, reader, state, dedup, report)
         with timed(report, "dedup"):
             done = recluster(dedup, change.source, listings, overrides, first_seen=state.first_seen)

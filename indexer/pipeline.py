@@ -3,12 +3,13 @@
 Key concepts: ``rebuild`` (`cis reindex`) normalises every source's last good run,
 clusters and merges everything (``build_state``) and swaps the projects in as a fresh
 index. ``apply_increments`` (`cis index`) loads the dedup state the last run committed
-and re-clusters only what changed (``indexer.increments``); it then writes the projects
-whose content changed and deletes the ids that vanished. It falls back to a full build,
-diffed against the live index, when there is no dedup state yet, when it cannot be read
-(another ``STATE_VERSION``), or when replaced listings' dead slots outnumber the live
-ones (the full build compacts them). Ids stay stable on both paths: a project keeps the
-id most of its listings had. Both jobs commit their states only after the engine write
+and re-clusters only the sources whose run or merge rules changed (``indexer.increments``);
+it then writes the projects whose content changed and deletes the ids that vanished.
+With nothing new it returns without loading anything. It falls back to a full build,
+diffed against the live index, when there is no dedup state yet, when it was built with
+another ``STATE_VERSION``, or when replaced listings' dead slots outnumber the live ones
+(the full build compacts them). Ids stay stable on both paths: a project keeps the id
+most of its listings had. Both jobs commit their states only after the engine write
 succeeded (``indexer.state``). The engine is checked first, so an unreachable engine
 fails before any work.
 """
@@ -21,8 +22,9 @@ from cis.engines import Engine, open_engine
 from cis.records import Project
 from cis.settings import Settings
 from crawlers.raw_store import RawStore
+from indexer.dedup_params import STATE_VERSION
 from indexer.dedup_state import DedupState, build_state
-from indexer.increments import IndexReport, latest_runs, recluster_changes, timed
+from indexer.increments import IndexReport, find_changes, latest_runs, recluster_changes, timed
 from indexer.listings import ListingReader
 from indexer.overrides import Overrides, listing_key
 from indexer.state import IndexState, StateFiles, fingerprint
@@ -59,13 +61,18 @@ def apply_increments(settings: Settings, engine: Engine | None = None) -> IndexR
     engine.health()
     files, report = state_files(settings, engine.name), IndexReport("index")
     state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
+    store, unsure = RawStore(settings.raw_dir), files.unsure()
+    changes = find_changes(store, state, overrides)
+    if state.dedup_version == STATE_VERSION and not (changes or unsure):
+        report.idle, report.projects = True, len(state.fingerprints)
+        return report
     dedup = _load_dedup(files, state, report)
     if dedup is None:
         dedup = full_build(settings, state, overrides, report)
         touched = set(state.fingerprints) | set(dedup.projects)
     else:
-        touched = recluster_changes(RawStore(settings.raw_dir), state, dedup, overrides, report)
-    upserts, deletions = _diff(state, dedup, touched, files.unsure())
+        touched = recluster_changes(store, changes, state, dedup, overrides, report)
+    upserts, deletions = _diff(state, dedup, touched, unsure)
     files.mark_unsure([*(p["id"] for p in upserts), *deletions])
     with timed(report, "write"):
         report.write = engine.apply_changes(upserts, deletions)
@@ -96,10 +103,13 @@ def full_build(
 
 def _load_dedup(files: StateFiles, state: IndexState, report: IndexReport) -> DedupState | None:
     """The committed dedup state if an incremental run can use it; else why not, in ``report``."""
+    if state.dedup and state.dedup_version != STATE_VERSION:
+        report.full_build = f"dedup state of another version ({state.dedup_version or '?'})"
+        return None
     with timed(report, "load"):
         try:
             dedup = files.load_dedup(state)
-        except ValueError as error:  # another STATE_VERSION: its sketches do not compare
+        except ValueError as error:  # a STATE_VERSION other than the IndexState says
             report.full_build = f"dedup state unusable: {error}"
             return None
     if dedup is None:

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cis.records import Project
+from crawlers.raw_store import write_atomic
+from indexer.dedup_params import STATE_VERSION
 from indexer.dedup_state import DedupState
 
 # Refreshed at every crawl even when nothing changed: not part of a project's content.
@@ -43,6 +44,7 @@ class IndexState:
     runs: dict[str, str] = field(default_factory=dict)  # source -> raw-store run id
     rules: list[list[str]] = field(default_factory=list)  # [kind, key, key] clustered with
     dedup: str = ""  # folder of the DedupState committed with this state
+    dedup_version: str = ""  # its STATE_VERSION, checked without reading it
 
     @classmethod
     def load(cls, path: Path) -> IndexState:
@@ -53,10 +55,7 @@ class IndexState:
 
     def save(self, path: Path) -> None:
         """Write atomically: a crash leaves the previous state."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(asdict(self), ensure_ascii=False))
 
 
 @dataclass(frozen=True)
@@ -89,10 +88,7 @@ class StateFiles:
 
     def mark_unsure(self, ids: Iterable[str]) -> None:
         """Record the ids an engine write is about to touch, before it starts."""
-        self.journal.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.journal.with_name(self.journal.name + ".tmp")
-        tmp.write_text(json.dumps(sorted(ids)), encoding="utf-8")
-        os.replace(tmp, self.journal)
+        write_atomic(self.journal, json.dumps(sorted(ids)))
 
     def commit(self, state: IndexState, dedup: DedupState) -> None:
         """Save ``dedup`` in a new folder, then ``state`` naming it, then drop what they replace."""
@@ -101,7 +97,7 @@ class StateFiles:
         if folder.exists():  # left by a run that died before its commit
             shutil.rmtree(folder)
         dedup.save(folder)
-        state.dedup = generation
+        state.dedup, state.dedup_version = generation, STATE_VERSION
         state.save(self.index)
         self.journal.unlink(missing_ok=True)
         for old in self.dedup_root.iterdir():

@@ -22,7 +22,7 @@ from cis.engines import Engine
 from cis.engines.base import SearchRequest
 from cis.engines.sqlite_engine import SqliteEngine
 from cis.fixture_sites import generate_sites, load_truth, mutate_sites, serve_sites
-from cis.records import Project
+from cis.records import Project, SourceRef
 from cis.settings import Settings
 from crawlers.raw_store import RawStore
 from crawlers.run import crawl
@@ -148,7 +148,7 @@ def test_vanished_listings_leave_the_index_and_new_ones_become_searchable(
             assert any(row["url"] in listed(p, RECRAWLED) for p in hits), row["title"]
 
 
-def key_of(ref: dict[str, str]) -> str:
+def key_of(ref: SourceRef) -> str:
     return f"{ref['source']}|{ref['url']}"
 
 
@@ -174,8 +174,8 @@ def test_the_increment_leaves_what_a_full_build_would_and_a_rerun_writes_nothing
         pid: fingerprint(p) for pid, p in incremental.projects.items()
     }
     again = apply_increments(run.settings, engine)
-    assert (again.reclustered, again.read.raw_items) == ({}, 0)
-    assert (again.write.written, again.write.deleted) == (0, 0)
+    assert again.idle and again.summary().startswith("index: nothing new since the last run")
+    assert (again.reclustered, again.read.raw_items, again.write.written) == ({}, 0, 0)
 
 
 def test_a_source_gone_from_the_raw_store_leaves_the_index(
@@ -226,7 +226,7 @@ def test_a_run_that_dies_after_the_engine_write_is_repaired_by_the_next(
     before, files = live_index(engine), state_files(settings, engine.name)
     committed = files.index.read_bytes()
     swap_raw(settings, raw_stores.after)
-    blocker = files.index.with_name(files.index.name + ".tmp")
+    blocker = files.index.parent / f".{files.index.name}.tmp"  # write_atomic's temporary
     blocker.mkdir()  # the state cannot be written: the run dies between write and commit
     with pytest.raises(IsADirectoryError):
         apply_increments(settings, engine)
