@@ -103,9 +103,7 @@ class Reclustered:
 
 
 def _add(corpus: Corpus, listings: Sequence[Listing]) -> set[int]:
-    # Adding no listing concatenates an empty float list onto SketchIndex's boolean
-    # flags, which then fail as indices: a source that left adds nothing.
-    return set(corpus.add(listings)) if listings else set()
+    return set(corpus.add(listings))
 
 
 def _neighbours(corpus: Corpus, slots: Collection[int], overrides: Overrides) -> set[int]:

@@ -218,7 +218,9 @@ class SketchIndex:
         self.departement_bands = np.concatenate((self.departement_bands, band_hashes(sigs, deps)))
         has_text = np.diff(self.store.offsets[first:]) > 0  # empty texts would all collide
         self.alive = np.concatenate((self.alive, has_text))
-        self.vague = np.concatenate((self.vague, [not town for town in towns]))
+        self.vague = np.concatenate(
+            (self.vague, np.array([not town for town in towns], dtype=bool))
+        )
         return slots
 
     def remove(self, slots: Iterable[int]) -> None:

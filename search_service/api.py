@@ -12,6 +12,13 @@ from search_service.responses import search_response
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 
+@api.after_request
+def allow_embedding(response: Response) -> Response:
+    """Partners call the API from their own sites' pages: read-only, so any origin may."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def engine() -> Engine:
     """The engine the app factory injected."""
     injected: Engine = current_app.extensions["cis_engine"]

@@ -11,7 +11,7 @@ import pytest
 
 from cis.localnode.node import free_port
 
-COMMANDS = ["crawl", "sources", "index", "reindex", "serve", "demo", "es", "settings"]
+COMMANDS = ["crawl", "sources", "dedup", "index", "reindex", "serve", "demo", "es", "settings"]
 
 
 def cis(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

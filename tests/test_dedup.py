@@ -234,3 +234,7 @@ def test_report_lists_merged_projects_with_their_links(tmp_path: Path) -> None:
     assert row["keys"] == " ; ".join(listing_key(x) for x in _town(1))
     assert row["communes"] == "03001 ; 03001"
     assert row["links"].endswith("= 1.000 (name)") and row["refused"] == ""
+
+
+def test_no_listing_at_all_is_no_project() -> None:
+    assert cluster([], Overrides()).clusters == []

@@ -126,3 +126,7 @@ def test_a_cursor_walk_follows_relevance_order(client: FlaskClient) -> None:
 def test_a_forged_or_conflicting_cursor_is_a_400(sqlite_engine: Engine, query: str) -> None:
     client = create_app(engine=sqlite_engine).test_client()
     assert get_json(client, f"/api/v1/search?{query}", status=400)["error"]["parameter"] == "cursor"
+
+
+def test_partner_sites_may_call_the_api_from_their_pages(client: FlaskClient) -> None:
+    assert client.get("/api/v1/search").headers["Access-Control-Allow-Origin"] == "*"

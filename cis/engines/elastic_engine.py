@@ -134,7 +134,7 @@ class ElasticsearchEngine:
             next_after=tuple(hits[-1]["sort"]) if full_page else None,
             facets={
                 facet: [FacetCount(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
-                for facet, agg in response["aggregations"].items()
+                for facet, agg in response.get("aggregations", {}).items()
             },
         )
 
