@@ -65,6 +65,8 @@ class Corpus:
     listings: list[Listing | None] = field(default_factory=list)  # None: removed
     sketches: SketchIndex = field(default_factory=SketchIndex.empty)
     keys: dict[str, list[int]] = field(default_factory=dict)
+    # Strong keys by slot, computed once: re-clustering asks for them again and again.
+    slot_keys: list[list[str]] = field(default_factory=list)
 
     def listing(self, slot: int) -> Listing:
         """The live listing at ``slot``."""
@@ -79,8 +81,9 @@ class Corpus:
         towns, deps = [commune(x) for x in listings], [departement(x) for x in listings]
         slots = self.sketches.add(texts, towns, deps)
         self.listings.extend(listings)
-        for slot, listing in zip(slots, listings, strict=True):
-            for key in strong_keys(listing):
+        self.slot_keys.extend(strong_keys(x) for x in listings)
+        for slot in slots:
+            for key in self.slot_keys[slot]:
                 self.keys.setdefault(key, []).append(slot)
         return slots
 
@@ -89,7 +92,7 @@ class Corpus:
         slots = list(slots)
         self.sketches.remove(slots)
         for slot in slots:
-            for key in strong_keys(self.listing(slot)):
+            for key in self.slot_keys[slot]:
                 self.keys[key].remove(slot)
             self.listings[slot] = None
 
@@ -108,7 +111,8 @@ class Corpus:
 
     def keys_of(self, slot: int) -> list[str]:
         """Strong keys of the listing at ``slot``."""
-        return strong_keys(self.listing(slot))
+        self.listing(slot)  # removed slots have no keys any more
+        return self.slot_keys[slot]
 
     def links(self, slots: Collection[int] | None = None) -> list[ScoredPair]:
         """Every acceptable link (touching ``slots`` if given; partners may lie outside)."""
