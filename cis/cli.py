@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = _add(sub, "demo", commands.demo, "crawl the fixture sites, index them, serve")
     demo.add_argument("--projects", type=int, default=600, help="fixture projects to generate")
     demo.add_argument("--no-serve", action="store_true", help="stop after indexing")
+    demo.add_argument("--port", type=int, help="port (default: CIS_PORT)")
     es = _add(sub, "es", commands.es, "run a local Elasticsearch node (needs a JDK and Maven)")
     es.add_argument("action", choices=["check", "start", "stop", "status"])
     _add(sub, "settings", commands.settings_table, "print every setting as a Markdown table")

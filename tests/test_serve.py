@@ -28,8 +28,8 @@ def fetch(url: str) -> tuple[int, Any]:
         return error.code, json.load(error)
 
 
-def wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
+def wait_until_up(url: str, deadline_s: float = DEADLINE_S) -> None:
+    deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         try:
             fetch(url)
@@ -60,3 +60,27 @@ def test_gunicorn_serves_the_search_api(tmp_path: Path) -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=DEADLINE_S)
+
+
+def test_the_demo_crawls_indexes_and_serves_the_fixture_sites(tmp_path: Path) -> None:
+    """README command (1): `cis demo`, end to end, answering over HTTP."""
+    port = free_port()
+    env = {**os.environ, "CIS_DATA_DIR": str(tmp_path), "CIS_WORKERS": "1"}
+    env.pop("CIS_ELASTICSEARCH_URL", None)
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "cis.cli", "demo", "--projects", "120", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        wait_until_up(f"{base}/health", deadline_s=180)
+        status, body = fetch(f"{base}/search?size=100&facets=source")
+        assert status == 200
+        assert body["total"] >= 100
+        assert len(body["facets"]["source"]) == 6
+        assert any(len(tile["sources"]) > 1 for tile in body["results"])
+    finally:
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=DEADLINE_S)
