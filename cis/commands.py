@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 
 from cis.settings import PROJECT_ROOT, SETTINGS, Settings
 
 FIXTURE_SOURCES_DIR = PROJECT_ROOT / "crawlers" / "sources_fixtures"
+# Fixed ports keep the fixture sites' URLs, hence project ids, the same across demos.
+DEMO_SITES_FIRST_PORT = 8101
 GUNICORN_CONFIG = PROJECT_ROOT / "search_service" / "gunicorn.conf.py"
 
 
@@ -93,10 +96,13 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
 
     root = settings.data_dir / "fixture_sites"
     manifest = generate_sites(root, projects=args.projects)
-    with serve_sites(root) as server:
+    # The fixture sites are ours, on this machine: no need to wait between requests
+    # (robots.txt is obeyed all the same).
+    crawl_settings = dataclasses.replace(settings, polite=False)
+    with serve_sites(root, first_port=DEMO_SITES_FIRST_PORT) as server:
         base_urls = {site.id: server.base_url(site.id) for site in manifest.sites}
         reports = run_crawl(
-            settings, sorted(base_urls), sources_dir=FIXTURE_SOURCES_DIR, base_urls=base_urls
+            crawl_settings, sorted(base_urls), sources_dir=FIXTURE_SOURCES_DIR, base_urls=base_urls
         )
     print(format_report_table(reports))
     reindex(args, settings)

@@ -27,6 +27,7 @@ from cis.fixture_sites import (
     serve_sites,
 )
 from cis.fixture_sites.vocab import load_tag_vocabularies
+from cis.localnode.node import free_port
 
 SMALL = 300
 UA = "cis-test/1.0"
@@ -318,3 +319,12 @@ def test_mutation_edits_deletes_and_adds_a_few_projects(tmp_path: Path) -> None:
         assert set(revalidated) <= {200, 304, 410}
     assert FixtureManifest.load(tmp_path).mutations == [1]
     assert load_truth(tmp_path) != before
+
+
+def test_sites_can_keep_the_same_ports_from_one_run_to_the_next(small: Path) -> None:
+    first = free_port()
+    with serve_sites(small, first_port=first) as pinned:
+        ports = sorted(int(urlsplit(pinned.base_url(s)).port or 0) for s in pinned.site_ids)
+        with serve_sites(small, first_port=first) as clashing:  # ports taken: any free ones
+            assert all(clashing.base_url(s) != pinned.base_url(s) for s in clashing.site_ids)
+    assert ports[0] == first and ports == list(range(first, first + len(ports)))

@@ -19,8 +19,8 @@ from cis.fixture_sites.manifest import FixtureManifest
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, host: str, state: SiteState) -> None:
-        super().__init__((host, 0), SiteHandler)
+    def __init__(self, host: str, port: int, state: SiteState) -> None:
+        super().__init__((host, port), SiteHandler)
         self.state = state
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -32,16 +32,24 @@ class _SiteServer(ThreadingHTTPServer):
 class FixtureServer:
     """All fixture sites of one generated root, each on its own port; a context manager."""
 
-    def __init__(self, root: Path, host: str = "127.0.0.1", *, latency: float = 0.0) -> None:
+    def __init__(
+        self, root: Path, host: str = "127.0.0.1", *, latency: float = 0.0, first_port: int = 0
+    ) -> None:
         self.root, self.host, self.latency = Path(root), host, latency
+        self.first_port = first_port
         self._servers: dict[str, _SiteServer] = {}
         self._threads: list[threading.Thread] = []
 
     def start(self) -> FixtureServer:
-        """Bind one free port per site and serve each in a background thread."""
-        for info in FixtureManifest.load(self.root).sites:
+        """Bind one port per site and serve each in a background thread.
+
+        With ``first_port`` the sites take consecutive ports from it (so their URLs, and
+        the ids of the projects they list, stay the same from one run to the next);
+        otherwise, or when such a port is taken, any free one.
+        """
+        for n, info in enumerate(FixtureManifest.load(self.root).sites):
             state = SiteState(info.id, self.root, self.latency)
-            server = _SiteServer(self.host, state)
+            server = self._bind(n, state)
             state.base_url = f"http://{self.host}:{server.server_address[1]}"
             thread = threading.Thread(
                 target=server.serve_forever,
@@ -52,6 +60,14 @@ class FixtureServer:
             thread.start()
             self._servers[info.id], self._threads = server, [*self._threads, thread]
         return self
+
+    def _bind(self, n: int, state: SiteState) -> _SiteServer:
+        if self.first_port:
+            try:
+                return _SiteServer(self.host, self.first_port + n, state)
+            except OSError:
+                pass  # taken: any free port serves the crawl, only URL stability is lost
+        return _SiteServer(self.host, 0, state)
 
     def stop(self) -> None:
         """Stop every site and free its port."""
@@ -90,6 +106,8 @@ class FixtureServer:
                 server.state.log.clear()
 
 
-def serve_sites(root: Path, host: str = "127.0.0.1", *, latency: float = 0.0) -> FixtureServer:
+def serve_sites(
+    root: Path, host: str = "127.0.0.1", *, latency: float = 0.0, first_port: int = 0
+) -> FixtureServer:
     """A FixtureServer for the sites generated under `root` (start it, or use `with`)."""
-    return FixtureServer(root, host, latency=latency)
+    return FixtureServer(root, host, latency=latency, first_port=first_port)
