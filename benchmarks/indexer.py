@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -103,6 +104,7 @@ def main() -> None:
         f"{'items':>8} {'projects':>8} {'norm+geo s':>10} {'dedup s':>8} {'merge s':>8} {'total s':>8}"
         f" {'peak MB':>8} {'precision':>9} {'recall':>7} {'geo ok':>7}"
     )
+    totals: dict[int, float] = {}
     for size in args.sizes:
         out = subprocess.run(
             [sys.executable, "-m", "benchmarks.indexer", "--one", str(size)],
@@ -111,7 +113,7 @@ def main() -> None:
             check=True,
         ).stdout
         f = json.loads(out.strip().splitlines()[-1])
-        total = f["normalise_geocode_s"] + f["dedup_s"] + f["merge_s"]
+        total = totals[f["items"]] = f["normalise_geocode_s"] + f["dedup_s"] + f["merge_s"]
         print(
             f"{f['items']:>8,} {f['projects']:>8,} {f['normalise_geocode_s']:>10.1f} {f['dedup_s']:>8.1f}"
             f" {f['merge_s']:>8.1f} {total:>8.1f} {f['peak_rss_mb']:>8.0f} {f['precision']:>9.4f}"
@@ -120,6 +122,13 @@ def main() -> None:
     print(
         "(load of taxonomy + geocoder tables is excluded from the total; it is paid once per run)"
     )
+    if len(totals) > 1:
+        (n0, t0), (n1, t1) = min(totals.items()), max(totals.items())
+        exponent = math.log(t1 / t0) / math.log(n1 / n0)
+        print(
+            f"time grows as n^{exponent:.2f} from {n0:,} to {n1:,} items; EXTRAPOLATED, not measured:"
+            f" {t1 * (1_000_000 / n1) ** exponent:.0f} s for 1,000,000 items"
+        )
 
 
 if __name__ == "__main__":
