@@ -76,13 +76,6 @@ class ListingReader:
         return listing
 
 
-def read_listings(store: RawStore, *, progress: bool = True) -> tuple[list[Listing], ReadReport]:
-    """Every normalisable item of every source's latest run, and what reading them found."""
-    reader = ListingReader(store, progress=progress)
-    listings = [x for source in store.sources() for x in reader.read_source(source)]
-    return listings, reader.report
-
-
 def _known_table(taxonomy: Taxonomy, name: str | None) -> str | None:
     # `cis sources check` flags unknown tables; their items still index, coded from labels.
     try:
