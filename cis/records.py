@@ -61,6 +61,7 @@ class Project(TypedDict):
     summary: str  # <= ~300 chars
     description: str
     organisation: str
+    partners: list[str]  # every partner any contributor names
     website: str
     image: str
     address: Address

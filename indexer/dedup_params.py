@@ -76,7 +76,7 @@ PLATFORM_HOSTS: Final = frozenset(
 )
 
 # Bump STATE_LAYOUT when the saved corpus or the strong keys change shape.
-STATE_LAYOUT: Final = 2
+STATE_LAYOUT: Final = 3
 STATE_VERSION: Final = (
     f"minhash-{SCHEME}-{NUM_PERM}-{SEED}-{SHINGLE_KIND}{SHINGLE_SIZE}-{LSH_BANDS}x{LSH_ROWS}"
     f"-layout{STATE_LAYOUT}"

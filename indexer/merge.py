@@ -32,7 +32,7 @@ from indexer.shingles import normalise_text
 
 PRECISION: dict[GeoPrecision, int] = {"commune": 3, "departement": 2, "region": 1, "none": 0}
 FIRST_NON_EMPTY = ("organisation", "website", "image", "siret", "legal_status", "date")
-UNIONS = ("codes", "domains", "publics", "methods")
+UNIONS = ("codes", "domains", "publics", "methods", "partners")
 OPTIONAL = ("siret", "legal_status", "date")  # NotRequired in Project: left out when empty
 PLACED = ("location", "geo_precision")  # come with the address: its provenance covers them
 

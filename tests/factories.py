@@ -49,6 +49,7 @@ def project(pid: str, title: str, **fields: Any) -> Project:
         "summary": "",
         "description": "",
         "organisation": "",
+        "partners": [],
         "website": "",
         "image": "",
         "address": address,

@@ -38,6 +38,7 @@ def synthetic_projects(count: int, seed: int = 7) -> Iterator[Project]:
             "summary": " ".join(rng.choices(WORDS, k=30)),
             "description": " ".join(rng.choices(WORDS, k=80)),
             "organisation": f"Association {rng.choice(WORDS)}",
+            "partners": [],
             "website": "",
             "image": "",
             "address": {

@@ -15,12 +15,13 @@ def _three() -> list:
     return [
         make_listing("avise", "1", "Jardins de la Sioule", GARDEN[:80], raw_tags=["Jardin"],
                      codes=["AGR"], domains=["sust_env"], website="https://sioule.fr",
-                     fetched_at="2026-11-03T08:00:00Z"),
+                     fetched_at="2026-11-03T08:00:00Z", partners=["Mairie d'Ébreuil"]),
         make_listing("solidarum", "2", "Les Jardins de la Sioule", LONG, description=LONG,
                      raw_tags=["potager", "Jardin"], codes=["ALI", "AGR"],
                      address=Address(departement_code="03"), geo_precision="departement"),
         make_listing("cartosol", "3", "JARDINS DE LA SIOULE", GARDEN, siret="44306184100047",
-                     location=Location(lat=46.56, lon=3.33), organisation="Asso Sioule"),
+                     location=Location(lat=46.56, lon=3.33), organisation="Asso Sioule",
+                     partners=["CAF de l'Allier", "Mairie d'Ébreuil"]),
     ]  # fmt: skip
 
 
@@ -33,6 +34,7 @@ def test_fields_follow_the_documented_rules_with_provenance() -> None:
     assert project["geo_precision"] == "commune"
     assert (project["website"], project["siret"]) == ("https://sioule.fr", "44306184100047")
     assert project["codes"] == ["AGR", "ALI"] and project["domains"] == ["sust_env"]
+    assert project["partners"] == ["CAF de l'Allier", "Mairie d'Ébreuil"]
     assert project["raw_tags"] == {"avise": ["Jardin"], "solidarum": ["potager", "Jardin"]}
     assert project["provenance"] == {
         "title": "avise",
