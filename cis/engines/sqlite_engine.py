@@ -17,7 +17,12 @@ from typing import Any
 
 from cis.engines import sqlite_query as q
 from cis.engines.base import FacetCount, SearchRequest, SearchResult, WriteStats
-from cis.engines.sqlite_schema import create_schema, delete_project, insert_projects
+from cis.engines.sqlite_schema import (
+    create_schema,
+    delete_project,
+    insert_projects,
+    refresh_facet_totals,
+)
 from cis.records import Project
 
 
@@ -44,6 +49,7 @@ class SqliteEngine:
                 conn.execute("PRAGMA journal_mode = OFF")
                 create_schema(conn)
                 written = insert_projects(conn, projects)
+                refresh_facet_totals(conn)
                 conn.execute("INSERT INTO projects_fts (projects_fts) VALUES ('optimize')")
             os.replace(building, self.path)
         finally:
@@ -57,6 +63,7 @@ class SqliteEngine:
             create_schema(conn)
             written = insert_projects(conn, upserts)
             deleted = sum(delete_project(conn, project_id) for project_id in deletions)
+            refresh_facet_totals(conn)
         return WriteStats(written=written, deleted=deleted, target=str(self.path))
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -80,7 +87,10 @@ class SqliteEngine:
     def get(self, project_id: str) -> Project | None:
         """The stored project, or None."""
         with self._reader() as conn:
-            row = conn and conn.execute("SELECT doc FROM projects WHERE id = ?", (project_id,))
+            row = conn and conn.execute(
+                "SELECT d.doc FROM projects p JOIN documents d ON d.project = p.rowid WHERE p.id = ?",
+                (project_id,),
+            )
             found = row.fetchone() if row else None
         return json.loads(found[0]) if found else None
 

@@ -16,7 +16,11 @@ SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS projects (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    sort_key TEXT NOT NULL,
+    sort_key TEXT NOT NULL
+);
+-- Documents apart: ranking thousands of matches reads small project rows, not 3 KB ones.
+CREATE TABLE IF NOT EXISTS documents (
+    project INTEGER PRIMARY KEY,
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS projects_by_sort_key ON projects (sort_key);
@@ -30,6 +34,12 @@ CREATE TABLE IF NOT EXISTS facet_values (
     PRIMARY KEY (facet, value, project)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS facet_values_by_project ON facet_values (project, facet, value);
+CREATE TABLE IF NOT EXISTS facet_totals (
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (facet, value)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS projects_geo USING rtree(
     project, min_lat, max_lat, min_lon, max_lon
 );
@@ -52,10 +62,13 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
     for project in projects:
         delete_project(conn, project["id"])
         cursor = conn.execute(
-            "INSERT INTO projects (id, sort_key, doc) VALUES (?, ?, ?)",
-            (project["id"], sort_key(project), json.dumps(project, ensure_ascii=False)),
+            "INSERT INTO projects (id, sort_key) VALUES (?, ?)", (project["id"], sort_key(project))
         )
-        _index_row(conn, int(cursor.lastrowid or 0), project)
+        row = int(cursor.lastrowid or 0)
+        conn.execute(
+            "INSERT INTO documents VALUES (?, ?)", (row, json.dumps(project, ensure_ascii=False))
+        )
+        _index_row(conn, row, project)
         written += 1
     return written
 
@@ -80,6 +93,14 @@ def _index_row(conn: sqlite3.Connection, row: int, project: Project) -> None:
         conn.execute("INSERT INTO projects_geo VALUES (?, ?, ?, ?, ?)", (row, lat, lat, lon, lon))
 
 
+def refresh_facet_totals(conn: sqlite3.Connection) -> None:
+    """Recount every facet value: the browse page (no query, no filter) reads these counts."""
+    conn.execute("DELETE FROM facet_totals")
+    conn.execute(
+        "INSERT INTO facet_totals SELECT facet, value, count(*) FROM facet_values GROUP BY facet, value"
+    )
+
+
 def delete_project(conn: sqlite3.Connection, project_id: str) -> bool:
     """Remove one project and everything indexed for it; False when it was absent."""
     found = conn.execute("SELECT rowid FROM projects WHERE id = ?", (project_id,)).fetchone()
@@ -87,6 +108,7 @@ def delete_project(conn: sqlite3.Connection, project_id: str) -> bool:
         return False
     row = found[0]
     conn.execute("DELETE FROM projects WHERE rowid = ?", (row,))
+    conn.execute("DELETE FROM documents WHERE project = ?", (row,))
     conn.execute("DELETE FROM projects_fts WHERE rowid = ?", (row,))
     conn.execute("DELETE FROM facet_values WHERE project = ?", (row,))
     conn.execute("DELETE FROM projects_geo WHERE project = ?", (row,))
