@@ -9,6 +9,7 @@ listing leaves a dead slot until the next full build (``dead_slots`` counts them
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -64,6 +65,9 @@ class DedupState:
         rest = replace(self.corpus, sketches=SketchIndex.empty())
         with (folder / "state.pickle").open("wb") as out:
             pickle.dump((STATE_VERSION, rest, self.project_of, self.projects), out)
+        for path in folder.iterdir():  # on disk before the index state names this folder
+            with path.open("rb") as written:
+                os.fsync(written.fileno())
 
     @classmethod
     def load(cls, folder: Path) -> DedupState:
