@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from cis.files import write_atomic
 from cis.records import RawItem
 
 LATEST = "LATEST"
@@ -112,17 +113,6 @@ class RunWriter:
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.tmp"
-    with tmp.open("w", encoding="utf-8") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(tmp, path)
 
 
 def new_run_id(root: Path, sources: list[str]) -> str:

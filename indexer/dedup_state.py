@@ -89,7 +89,7 @@ def build_state(
 ) -> tuple[DedupState, Clustering]:
     """Cluster and merge every listing (a full run); slots in the result are list indices."""
     state = DedupState(Corpus())
-    _add(state.corpus, listings)
+    state.corpus.add(listings)
     clustering = cluster_slots(state.corpus, None, overrides)
     groups = [[state.corpus.listing(s) for s in c] for c in clustering.clusters]
     projects = merge_clusters(groups, first_seen=first_seen, previous_ids=previous_ids)
@@ -104,10 +104,6 @@ class Reclustered:
     clustering: Clustering  # the re-clustered neighbourhood only
     changed: list[str]  # ids of the projects built anew
     removed: list[str]  # ids that no longer exist
-
-
-def _add(corpus: Corpus, listings: Sequence[Listing]) -> set[int]:
-    return set(corpus.add(listings))
 
 
 def _neighbours(corpus: Corpus, slots: Collection[int], overrides: Overrides) -> set[int]:
@@ -144,7 +140,7 @@ def recluster(
     for slot in old:
         del state.project_of[slot]
     corpus.remove(old)
-    new = _add(corpus, listings)
+    new = set(corpus.add(listings))
     members = state.members()
     scope = new | {s for pid in touched for s in members.get(pid, [])}
     touched |= {state.project_of[s] for s in _neighbours(corpus, scope, overrides) - new}

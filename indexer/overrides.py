@@ -11,12 +11,12 @@ for a pair drops the other kind for that pair.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cis.files import write_atomic
 from indexer.listing import Listing
 
 RuleKind = Literal["never", "always"]
@@ -61,9 +61,7 @@ class Overrides:
         if self.path is None:
             raise ValueError("these overrides have no file: create them with a path")
         data = {"never": sorted(map(list, self.never)), "always": sorted(map(list, self.always))}
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, self.path)  # atomic: a crash leaves the old rules, never half a file
+        write_atomic(self.path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
     def add(self, kind: RuleKind, a: str, b: str) -> None:
         """Add a rule for the listings keyed ``a`` and ``b``, replacing the opposite rule."""

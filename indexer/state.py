@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from cis.files import write_atomic
 from cis.records import Project
-from crawlers.raw_store import write_atomic
 from indexer.dedup_params import STATE_VERSION
 from indexer.dedup_state import DedupState
 
