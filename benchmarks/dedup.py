@@ -36,12 +36,10 @@ import numpy as np
 from scipy import sparse
 
 from benchmarks.labelled_set import LabelledSet, generate
-from indexer.dedup import Corpus, cluster_slots
-from indexer.dedup_params import JACCARD_THRESHOLD, commune, departement
-from indexer.dedup_state import build_state, recluster
-from indexer.merge import merge_clusters
-from indexer.overrides import Overrides
-from indexer.shingles import (
+from indexer.dedup.clustering import Corpus, cluster_slots
+from indexer.dedup.overrides import Overrides
+from indexer.dedup.params import JACCARD_THRESHOLD, commune, departement
+from indexer.dedup.shingles import (
     ShingleStore,
     SketchIndex,
     band_hashes,
@@ -49,6 +47,8 @@ from indexer.shingles import (
     shingle_hashes,
     signatures,
 )
+from indexer.dedup.state import build_state, recluster
+from indexer.merge import merge_clusters
 
 T = TypeVar("T")
 

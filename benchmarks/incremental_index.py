@@ -3,7 +3,7 @@
     python -m benchmarks.incremental_index [--projects 150 20000] [--source fx-api]
 
 For each size, a raw store is filled as one crawl of every fixture site would
-(cis/fixture_sites/raw_items.py), then: `rebuild`; a new run of ONE contributor in which
+(devtools/cis_devtools/fixture_sites/corpus.py), then: `rebuild`; a new run of ONE contributor in which
 2 % of its items are edited and 1 % dropped; `apply_increments`; and `apply_increments`
 again with nothing new. Prints wall times, the per-step seconds of each report and what
 was written.
@@ -17,10 +17,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cis.engines.sqlite_engine import SqliteEngine
-from cis.fixture_sites.raw_items import write_raw_store
+from cis.raw_store import RawStore
 from cis.settings import Settings
-from crawlers.raw_store import RawStore
+from cis_devtools.fixture_sites.corpus import write_raw_store
+from engines.sqlite.engine import SqliteEngine
 from indexer.increments import IndexReport
 from indexer.pipeline import apply_increments, rebuild
 

@@ -19,14 +19,14 @@ import time
 from collections import Counter
 from itertools import combinations
 
-from cis.fixture_sites.raw_items import LabelledItem, labelled_items
-from indexer.dedup import cluster
-from indexer.geocode import Geocoder
-from indexer.listing import Listing
+from cis_devtools.fixture_sites.corpus import LabelledItem, labelled_items
+from indexer.dedup.clustering import cluster
+from indexer.dedup.overrides import Overrides
+from indexer.geo.geocoder import Geocoder
+from indexer.listings.listing import Listing
+from indexer.listings.normalise import normalise
+from indexer.listings.taxonomy import Taxonomy
 from indexer.merge import merge_clusters
-from indexer.normalise import normalise
-from indexer.overrides import Overrides
-from indexer.taxonomy import Taxonomy
 
 ITEMS_PER_PROJECT = 1.75  # the fixture world lists a project on 1.75 sites on average
 

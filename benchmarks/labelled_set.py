@@ -23,8 +23,8 @@ from itertools import accumulate
 from unidecode import unidecode
 
 from cis.records import Address
-from indexer.dedup_params import departement_of_commune
-from indexer.listing import Listing
+from indexer.dedup.params import departement_of_commune
+from indexer.listings.listing import Listing
 
 THEMES = """Jardin partagé|Repair Café|Ressourcerie|Épicerie solidaire|Atelier vélo|Tiers-lieu|AMAP|
 Fablab|Café associatif|Recyclerie|Habitat participatif|Compost collectif|Boîte à livres|Accorderie|

@@ -2,7 +2,7 @@
 
     python -m benchmarks.reindex [--projects 100000] [--es-url URL]
 
-The projects are real indexer output: fixture-world raw items (cis/fixture_sites/raw_items.py)
+The projects are real indexer output: fixture-world raw items (devtools/cis_devtools/fixture_sites/corpus.py)
 normalised, geocoded, deduplicated and merged. Without --es-url (or
 CIS_ELASTICSEARCH_URL) a local node (1 GB heap) is started and removed.
 """
@@ -17,19 +17,19 @@ import time
 from pathlib import Path
 
 from benchmarks.indexer import normalise_all
-from cis.engines import Engine
-from cis.engines.base import SearchRequest
-from cis.engines.elastic_engine import ElasticsearchEngine
-from cis.engines.sqlite_engine import SqliteEngine
-from cis.fixture_sites.raw_items import labelled_items
-from cis.localnode.node import LocalNode
 from cis.records import Project
 from cis.settings import Settings
-from indexer.dedup import cluster
-from indexer.geocode import Geocoder
+from cis_devtools.fixture_sites.corpus import labelled_items
+from cis_devtools.localnode.node import LocalNode
+from engines import Engine
+from engines.base import SearchRequest
+from engines.elastic.engine import ElasticsearchEngine
+from engines.sqlite.engine import SqliteEngine
+from indexer.dedup.clustering import cluster
+from indexer.dedup.overrides import Overrides
+from indexer.geo.geocoder import Geocoder
+from indexer.listings.taxonomy import Taxonomy
 from indexer.merge import merge_clusters
-from indexer.overrides import Overrides
-from indexer.taxonomy import Taxonomy
 
 QUERIES = ["jardin partagé", "repair café", "insertion emploi jeunes", "épicerie solidaire", "vélo"]
 FILTERS = [{}, {"domain": ("inclusion",)}, {"region": ("84",), "public": ("youth",)}]

@@ -1,1 +1,1 @@
-"""CIS core: settings, shared record types, text folding, engines and the `cis` CLI."""
+"""The shared base every layer stands on: settings, records, text folding, facets, raw store."""

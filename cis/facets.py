@@ -19,18 +19,17 @@ class Facet:
 
     name: str  # API parameter and response key
     path: str  # dotted path in the project record (lists are traversed)
-    label: str
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("domain", "domains", "Domaines"),
-    Facet("public", "publics", "Publics"),
-    Facet("method", "methods", "Méthodes"),
-    Facet("code", "codes", "Codes CIS"),
-    Facet("source", "sources.source", "Contributeurs"),
-    Facet("region", "address.region_code", "Régions"),
-    Facet("departement", "address.departement_code", "Départements"),
-    Facet("commune", "address.commune_code", "Communes"),
+    Facet("domain", "domains"),
+    Facet("public", "publics"),
+    Facet("method", "methods"),
+    Facet("code", "codes"),
+    Facet("source", "sources.source"),
+    Facet("region", "address.region_code"),
+    Facet("departement", "address.departement_code"),
+    Facet("commune", "address.commune_code"),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 

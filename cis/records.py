@@ -29,6 +29,8 @@ class RawItem(TypedDict):
 
 
 class Address(TypedDict, total=False):
+    """A postal address as written, with the commune, département and région it resolves to."""
+
     street: str
     postcode: str
     city: str  # as written by the contributor
@@ -41,11 +43,15 @@ class Address(TypedDict, total=False):
 
 
 class Location(TypedDict):
+    """A WGS84 point."""
+
     lat: float
     lon: float
 
 
 class SourceRef(TypedDict):
+    """One contributor that lists a project, with its page there."""
+
     source: str  # contributor id
     name: str  # contributor display name
     url: str  # the project's page at that contributor

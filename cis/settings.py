@@ -1,13 +1,15 @@
 """All configuration in one place: defaults, overridden by ``CIS_*`` environment variables.
 
-Every setting is declared once in ``SETTINGS`` (name, default, help); the README's
-settings table is generated from it (``cis settings``) so the two never drift apart.
+Every setting is declared once in ``SETTINGS`` (name, default, help, how its text is
+read); the README's settings table is generated from it (``cis settings``) so the two
+never drift apart.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -17,17 +19,53 @@ from cis.errors import CisError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+class ConfigError(CisError, ValueError):
+    """A ``CIS_*`` variable holds a value of the wrong form."""
+
+
+def _text(value: str) -> str:
+    return value
+
+
+def _whole_number(value: str) -> int:
+    if not value.strip().isdigit():
+        raise ValueError("must be a whole number")
+    return int(value)
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def _project_path(value: str) -> Path:
+    """A path; a relative one is taken from the project root, not the working directory."""
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _es_home(value: str) -> Path:
+    # Under the system temp dir because, run as root, the node drops to `nobody`
+    # and needs a path every user can traverse (a home folder often is not).
+    return Path(value) if value else Path(tempfile.gettempdir()) / f"cis-es-{os.getuid()}"
+
+
 @dataclass(frozen=True)
 class Setting:
-    """One documented configuration knob."""
+    """One documented configuration knob, and how its text is read."""
 
     name: str
     default: str
     help: str
+    parse: Callable[[str], Any] = _text
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", "data", "Where the raw store, reports and the embedded index live."),
+    Setting(
+        "data_dir",
+        "data",
+        "Where the raw store, reports and the embedded index live.",
+        _project_path,
+    ),
     Setting(
         "elasticsearch_url",
         "",
@@ -37,11 +75,14 @@ SETTINGS: tuple[Setting, ...] = (
         "index_alias", "cis-projects", "Alias (ES) under which the live project index is served."
     ),
     Setting(
-        "sources_dir", "crawlers/sources", "Folder of contributor configs (one file per source)."
+        "sources_dir",
+        "crawlers/sources",
+        "Folder of contributor configs (one file per source).",
+        _project_path,
     ),
     Setting("host", "127.0.0.1", "Address `cis serve` binds to."),
-    Setting("port", "8000", "Port `cis serve` listens on."),
-    Setting("workers", "2", "gunicorn worker processes for `cis serve`."),
+    Setting("port", "8000", "Port `cis serve` listens on.", _whole_number),
+    Setting("workers", "2", "gunicorn worker processes for `cis serve`.", _whole_number),
     Setting(
         "user_agent",
         "CIS-bot/0.1 (+https://github.com/cis-metasearch/cis; contact: cis@example.org)",
@@ -51,19 +92,26 @@ SETTINGS: tuple[Setting, ...] = (
         "polite",
         "1",
         "1: AutoThrottle, delays, 1–2 requests per site; 0: none (benchmarks). robots.txt always holds.",
+        _flag,
     ),
-    Setting("http_cache", "0", "1 keeps fetched pages in an HTTP cache for development re-runs."),
+    Setting(
+        "http_cache", "0", "1 keeps fetched pages in an HTTP cache for development re-runs.", _flag
+    ),
     Setting("es_version", "8.19.21", "Elasticsearch version `cis es start` installs (Maven)."),
     Setting(
-        "es_home", "", "Where `cis es` unpacks and runs its node (default: <tmp>/cis-es-<uid>)."
+        "es_home",
+        "",
+        "Where `cis es` unpacks and runs its node (default: <tmp>/cis-es-<uid>).",
+        _es_home,
     ),
-    Setting("es_port", "9250", "HTTP port of the local node (`0`: any free port)."),
+    Setting("es_port", "9250", "HTTP port of the local node (`0`: any free port).", _whole_number),
     Setting("es_heap", "512m", "JVM heap of the local node."),
     Setting("java_home", "", "JDK for the local node (default: JAVA_HOME, then `java` on PATH)."),
     Setting(
         "log_level", "WARNING", "Log level of the crawlers and the service (DEBUG, INFO, WARNING…)."
     ),
 )
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -94,7 +142,7 @@ class Settings:
         raw = {s.name: env.get(f"CIS_{s.name.upper()}", s.default) for s in SETTINGS}
         raw["java_home"] = raw["java_home"] or env.get("JAVA_HOME", "")
         raw.update({k: str(v) for k, v in overrides.items()})
-        return cls(**{f.name: _convert(f.name, raw[f.name]) for f in fields(cls)})
+        return cls(**{f.name: _read(SETTINGS_BY_NAME[f.name], raw[f.name]) for f in fields(cls)})
 
     @property
     def raw_dir(self) -> Path:
@@ -107,28 +155,8 @@ class Settings:
         return self.data_dir / "cis.sqlite3"
 
 
-class ConfigError(CisError, ValueError):
-    """A ``CIS_*`` variable holds a value of the wrong form."""
-
-
-def _convert(name: str, value: str) -> Any:
-    if name in ("port", "workers", "es_port"):
-        if not value.strip().isdigit():
-            raise ConfigError(f"CIS_{name.upper()} must be a whole number, got {value!r}")
-        return int(value)
-    if name in ("polite", "http_cache"):
-        return value.strip().lower() not in ("0", "false", "no", "off")
-    if name in ("data_dir", "sources_dir"):
-        path = Path(value)
-        return path if path.is_absolute() else PROJECT_ROOT / path
-    if name == "es_home":
-        return Path(value) if value else _default_es_home()
-    return value
-
-
-def _default_es_home() -> Path:
-    # Under the system temp dir because, run as root, the node drops to `nobody`
-    # and needs a path every user can traverse (a home folder often is not).
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / f"cis-es-{os.getuid()}"
+def _read(setting: Setting, value: str) -> Any:
+    try:
+        return setting.parse(value)
+    except ValueError as error:
+        raise ConfigError(f"CIS_{setting.name.upper()} {error}, got {value!r}") from error

@@ -3,5 +3,5 @@
 Data flow: a contributor config (``crawlers/sources/*.yaml``) → one generic spider per
 source kind → pure extraction functions → item pipeline (validate, drop with a reason)
 → raw store (``data/raw/<source>/<run>.jsonl``) plus a run report. The indexer reads the
-raw store only (``crawlers.raw_store.RawStore``).
+raw store only (``cis.raw_store.RawStore``).
 """

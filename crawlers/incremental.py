@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cis.raw_store import RawStore
 from cis.records import RawItem
-from crawlers.extract.items import Entry, utc_now
-from crawlers.raw_store import RawStore
+from crawlers.extract.raw_items import ListingEntry, utc_now
 
 Verdict = Literal["new", "changed", "unchanged", "duplicate"]
-Replayed = tuple[list[tuple[str, str, Entry | None]], list[RawItem]]
+Replayed = tuple[list[tuple[str, str, ListingEntry | None]], list[RawItem]]
 
 
 @dataclass
@@ -64,7 +64,9 @@ class CrawlState:
             "items": [],
         }
 
-    def record_request(self, page_url: str, role: str, url: str, entry: Entry | None) -> None:
+    def record_request(
+        self, page_url: str, role: str, url: str, entry: ListingEntry | None
+    ) -> None:
         """``page_url`` led to a request for ``url`` in ``role``."""
         if page_url in self.pages:
             self.pages[page_url]["requests"].append([role, url, entry])

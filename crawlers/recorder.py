@@ -17,11 +17,11 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from cis.raw_store import RawStore, RunWriter
 from cis.records import RawItem
-from crawlers.config import SourceConfig
-from crawlers.extract.items import utc_now
+from crawlers.config.model import SourceConfig
+from crawlers.extract.raw_items import utc_now
 from crawlers.incremental import CrawlState
-from crawlers.raw_store import RawStore, RunWriter
 from crawlers.report import SourceReport, stats_breakdown
 from crawlers.spiders.base import ConfiguredSpider
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from crawlers.raw_store import RawStore
+from cis.raw_store import RawStore
 
 Status = Literal["ok", "failed"]
 

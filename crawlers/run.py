@@ -1,4 +1,4 @@
-"""Entry point of ``cis crawl``: run the chosen sources' spiders, return their reports.
+"""ListingEntry point of ``cis crawl``: run the chosen sources' spiders, return their reports.
 
 Key concepts: Twisted's reactor cannot be restarted in one process, so every call to
 ``crawl`` runs Scrapy in a fresh child process (multiprocessing "spawn"); all the chosen
@@ -18,14 +18,14 @@ from pathlib import Path
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 
 from cis.errors import CisError
+from cis.raw_store import RawStore, new_run_id
 from cis.settings import Settings
-from crawlers.config import SourceConfig
-from crawlers.extract.items import utc_now
+from crawlers.config.loader import load_sources
+from crawlers.config.model import SourceConfig
+from crawlers.extract.raw_items import utc_now
 from crawlers.incremental import CrawlState
-from crawlers.raw_store import RawStore, new_run_id
 from crawlers.report import SourceReport
-from crawlers.settings import process_settings, scrapy_settings
-from crawlers.sources import load_sources
+from crawlers.scrapy_settings import process_settings, scrapy_settings
 from crawlers.spiders import spider_class
 
 

@@ -17,13 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from cis.engines.base import WriteStats
-from crawlers.raw_store import RawStore
-from indexer.dedup_state import DedupState, recluster
-from indexer.listing import Listing
-from indexer.listings import ListingReader, ReadReport
-from indexer.overrides import Overrides, listing_key
-from indexer.state import IndexState
+from cis.raw_store import RawStore
+from engines.base import WriteStats
+from indexer.dedup.overrides import Overrides, listing_key
+from indexer.dedup.state import DedupState, recluster
+from indexer.index_state import IndexState
+from indexer.listings.listing import Listing
+from indexer.listings.reader import ListingReader, ReadReport
 
 
 @dataclass

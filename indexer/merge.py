@@ -26,9 +26,9 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any, cast
 
 from cis.records import GeoPrecision, Project, SourceRef
-from indexer.listing import Listing
-from indexer.overrides import listing_key
-from indexer.shingles import normalise_text
+from indexer.dedup.overrides import listing_key
+from indexer.dedup.shingles import normalise_text
+from indexer.listings.listing import Listing
 
 PRECISION: dict[GeoPrecision, int] = {"commune": 3, "departement": 2, "region": 1, "none": 0}
 FIRST_NON_EMPTY = ("organisation", "website", "image", "siret", "legal_status", "date")
@@ -123,7 +123,7 @@ def _raw_tags(listings: Sequence[Listing]) -> dict[str, list[str]]:
 
 
 def _chosen_fields(ranked: Sequence[Listing]) -> dict[str, tuple[Any, Listing]]:
-    """field -> (value, listing that supplied it), for every single-valued field."""
+    """Field -> (value, listing that supplied it), for every single-valued field."""
     title, place = _title(ranked), _best_address(ranked)
     chosen: dict[str, tuple[Any, Listing]] = {"title": (title.title, title)}
     for name in ("summary", "description"):

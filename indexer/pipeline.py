@@ -10,7 +10,7 @@ diffed against the live index, when there is no dedup state yet, when it was bui
 another ``STATE_VERSION``, or when replaced listings' dead slots outnumber the live ones
 (the full build compacts them). Ids stay stable on both paths: a project keeps the id
 most of its listings had. Both jobs commit their states only after the engine write
-succeeded (``indexer.state``). The engine is checked first, so an unreachable engine
+succeeded (``indexer.index_state``). The engine is checked first, so an unreachable engine
 fails before any work.
 """
 
@@ -18,16 +18,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cis.engines import Engine, open_engine
+from cis.raw_store import RawStore
 from cis.records import Project
 from cis.settings import Settings
-from crawlers.raw_store import RawStore
-from indexer.dedup_params import STATE_VERSION
-from indexer.dedup_state import DedupState, build_state
+from engines import Engine, open_engine
+from indexer.dedup.overrides import Overrides, listing_key
+from indexer.dedup.params import STATE_VERSION
+from indexer.dedup.state import DedupState, build_state
 from indexer.increments import IndexReport, find_changes, latest_runs, recluster_changes, timed
-from indexer.listings import ListingReader
-from indexer.overrides import Overrides, listing_key
-from indexer.state import IndexState, StateFiles, fingerprint
+from indexer.index_state import IndexState, StateFiles, fingerprint
+from indexer.listings.reader import ListingReader
 
 
 def overrides_path(settings: Settings) -> Path:

@@ -1,6 +1,6 @@
 """The search service: a thin Flask app over the injected engine, run by gunicorn.
 
-``gunicorn -c search_service/gunicorn.conf.py "search_service:create_app()"``
+``gunicorn -c search_service/gunicorn_config.py "search_service:create_app()"``
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 from flask import Flask
 
-from cis.engines import Engine, open_engine
 from cis.settings import Settings
+from engines import Engine, open_engine
 from search_service.api import api
 from search_service.errors import register_error_handlers
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from cis.engines import Engine
+from engines import Engine
 from search_service.errors import NotFound
 from search_service.params import parse_search_args
 from search_service.responses import search_response

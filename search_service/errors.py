@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
-from cis.engines import EngineError, EngineUnavailable
+from engines import EngineError, EngineUnavailable
 
 
 class ApiError(Exception):
@@ -20,6 +20,7 @@ class ApiError(Exception):
         self.parameter = parameter
 
     def to_json(self) -> dict[str, object]:
+        """The documented error shape: code, message, and the parameter at fault."""
         body: dict[str, object] = {"code": self.code, "message": self.message}
         if self.parameter:
             body["parameter"] = self.parameter
@@ -27,16 +28,22 @@ class ApiError(Exception):
 
 
 class BadParameter(ApiError):
+    """A query parameter is unknown or malformed (400, naming it)."""
+
     status = 400
     code = "invalid_parameter"
 
 
 class NotFound(ApiError):
+    """No such route or project (404)."""
+
     status = 404
     code = "not_found"
 
 
 class Unavailable(ApiError):
+    """The engine cannot answer now (503)."""
+
     status = 503
     code = "engine_unavailable"
 

@@ -13,8 +13,9 @@ from typing import TypeVar
 
 from werkzeug.datastructures import MultiDict
 
-from cis.engines.base import BBox, SearchRequest
 from cis.facets import FACETS_BY_NAME
+from engines.base import BBox, SearchRequest
+from mappings import result_window
 from search_service.errors import BadParameter
 
 T = TypeVar("T")
@@ -22,8 +23,6 @@ T = TypeVar("T")
 MAX_QUERY_LENGTH = 500
 MAX_SIZE = 100
 DEFAULT_SIZE = 40
-# Plain paging stops here (the Elasticsearch result window); deeper walks need filters.
-MAX_WINDOW = 10_000
 MAX_VALUES_PER_FACET = 50
 SEARCH_PARAMETERS = frozenset({"q", "page", "size", "bbox", "facets", "cursor", *FACETS_BY_NAME})
 START_CURSOR = "*"
@@ -39,13 +38,15 @@ def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
     text = args.get("q", "")
     if len(text) > MAX_QUERY_LENGTH:
         raise BadParameter(f"q is longer than {MAX_QUERY_LENGTH} characters", parameter="q")
-    page = _bounded_int(args, "page", default=1, low=1, high=MAX_WINDOW)
+    # Plain paging stops at the result window; deeper walks take a cursor.
+    window = result_window()
+    page = _bounded_int(args, "page", default=1, low=1, high=window)
     size = _bounded_int(args, "size", default=DEFAULT_SIZE, low=1, high=MAX_SIZE)
     if "cursor" in args and "page" in args:
         raise BadParameter("give either page or cursor, not both", parameter="cursor")
-    if page * size > MAX_WINDOW:
+    if page * size > window:
         raise BadParameter(
-            f"page * size must stay within {MAX_WINDOW}: narrow the search", parameter="page"
+            f"page * size must stay within {window}: narrow the search", parameter="page"
         )
     return SearchRequest(
         text=text,

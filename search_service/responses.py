@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cis.engines.base import SearchRequest, SearchResult
 from cis.records import Project
+from engines.base import SearchRequest, SearchResult
 from search_service.params import encode_cursor
 
 TILE_FIELDS = (

@@ -14,13 +14,21 @@ from pathlib import Path
 
 import pytest
 
-from cis.engines import Engine
-from cis.engines.elastic_engine import ElasticsearchEngine
-from cis.engines.sqlite_engine import SqliteEngine
-from cis.localnode.node import LocalNode
 from cis.settings import Settings
+from cis_devtools.localnode.node import LocalNode
+from engines import Engine
+from engines.elastic.engine import ElasticsearchEngine
+from engines.sqlite.engine import SqliteEngine
 
 ENGINES = ["sqlite", "elasticsearch"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs on the real node, so ``-m "not elasticsearch"`` can skip them."""
+    for item in items:
+        needs_node = "es_url" in getattr(item, "fixturenames", ())
+        if needs_node or "[elasticsearch" in item.name:
+            item.add_marker(pytest.mark.elasticsearch)
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from cis.localnode.node import free_port
+from cis_devtools.localnode.node import free_port
 
 COMMANDS = ["crawl", "sources", "dedup", "index", "reindex", "serve", "demo", "es", "settings"]
 
 
 def cis(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "cis.cli", *args],
+        [sys.executable, "-m", "cis_cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,

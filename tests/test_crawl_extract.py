@@ -9,14 +9,15 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from cis.records import RawItem
-from crawlers.config import FieldSpec, Navigation, SourceConfig
-from crawlers.extract.items import Entry, Rejection, content_hash
+from cis_devtools.fixture_sites import SOURCES_DIR
+from crawlers.config.loader import load_sources
+from crawlers.config.model import FieldSpec, Navigation, SourceConfig
 from crawlers.extract.pages import extract_detail, extract_listing
+from crawlers.extract.raw_items import ListingEntry, Rejection, content_hash
 from crawlers.extract.structured import read_structured
-from crawlers.sources import load_sources
 
 PAGES = Path(__file__).parent / "pages"
-FIXTURE_SOURCES = Path(__file__).parent.parent / "crawlers" / "sources_fixtures"
+FIXTURE_SOURCES = SOURCES_DIR
 NOW = "2026-11-29T12:00:00Z"
 
 
@@ -31,7 +32,9 @@ def page(name: str) -> str:
 
 def detail(name: str, url: str, source: str = "fx-html") -> RawItem:
     config = fixture_config(source, "http://site.example")
-    entry = Entry(listing_url="http://site.example/projets/", fields={}, extraction="selectors")
+    entry = ListingEntry(
+        listing_url="http://site.example/projets/", fields={}, extraction="selectors"
+    )
     item = extract_detail(page(name), url, config, entry, NOW)
     assert not isinstance(item, Rejection)
     return item
@@ -85,7 +88,7 @@ def test_a_page_without_title_yields_an_item_the_pipeline_will_reject() -> None:
 
 def test_an_empty_page_is_rejected_with_a_reason() -> None:
     config = fixture_config("fx-html", "http://site.example")
-    entry = Entry(listing_url="http://site.example/", fields={}, extraction="selectors")
+    entry = ListingEntry(listing_url="http://site.example/", fields={}, extraction="selectors")
     assert extract_detail(" \n", "http://site.example/x/", config, entry, NOW) == Rejection(
         "empty-page"
     )
@@ -102,7 +105,7 @@ def test_iso_8859_1_pages_decode_from_header_or_meta(name: str, headers: dict[st
     url = "http://site.example/projets/cafe/"
     response = HtmlResponse(url, body=(PAGES / name).read_bytes(), headers=headers)
     config = fixture_config("fx-html", "http://site.example")
-    entry = Entry(listing_url=url, fields={}, extraction="selectors")
+    entry = ListingEntry(listing_url=url, fields={}, extraction="selectors")
     item = extract_detail(response.text, url, config, entry, NOW)
     assert not isinstance(item, Rejection)
     assert item["fields"]["title"] == "Café des âges"

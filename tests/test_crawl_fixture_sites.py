@@ -19,7 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 from protego import Protego
 
-from cis.fixture_sites import (
+from cis.raw_store import RawStore
+from cis.settings import Settings
+from cis_devtools.fixture_sites import (
     FixtureServer,
     RequestRecord,
     generate_sites,
@@ -28,8 +30,6 @@ from cis.fixture_sites import (
     mutate_sites,
     serve_sites,
 )
-from cis.settings import Settings
-from crawlers.raw_store import RawStore
 from crawlers.report import SourceReport
 from crawlers.run import crawl
 from tests.test_crawl_extract import FIXTURE_SOURCES

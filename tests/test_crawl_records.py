@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from crawlers.config import FieldSpec
-from crawlers.extract.records import extract_api_page, extract_csv, extract_feed, extract_sitemap
+from crawlers.config.model import FieldSpec
+from crawlers.extract.documents import extract_api_page, extract_csv, extract_feed, extract_sitemap
 from crawlers.extract.select import clean, select_path
 from tests.test_crawl_extract import NOW, PAGES, fixture_config
 

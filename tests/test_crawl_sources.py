@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from crawlers.config.loader import InvalidSources, check_sources, load_sources
 from crawlers.run import UnknownSource, fill_base_url, select_sources
-from crawlers.sources import InvalidSources, check_sources, load_sources
 from crawlers.spiders import spider_class
 from crawlers.spiders.kinds import ApiSpider, FeedSpider
 from tests.test_crawl_extract import FIXTURE_SOURCES

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cis.raw_store import RawStore, new_run_id
 from cis.records import RawItem
-from crawlers.extract.items import Entry, make_item
+from crawlers.extract.raw_items import ListingEntry, make_item
 from crawlers.incremental import CrawlState
 from crawlers.pipelines import rejection_reason
-from crawlers.raw_store import RawStore, new_run_id
 from crawlers.recorder import run_failure
 from crawlers.report import SourceReport, format_report_table, load_reports
 
@@ -16,7 +16,7 @@ NOW = "2026-11-29T12:00:00Z"
 
 
 def item(url: str, title: str = "Titre", **fields: object) -> RawItem:
-    entry = Entry(listing_url="http://s.example/projets/", fields={}, extraction="selectors")
+    entry = ListingEntry(listing_url="http://s.example/projets/", fields={}, extraction="selectors")
     return make_item("demo", url, entry, {"title": title, **fields}, "selectors", NOW)
 
 

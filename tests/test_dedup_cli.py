@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from cis.raw_store import RawStore
 from cis.records import RawItem
-from crawlers.raw_store import RawStore
 
 REPAIR = (
     "Le Repair Café de Moulins réunit chaque premier samedi du mois des bénévoles qui aident "
@@ -46,7 +46,7 @@ def cis(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CIS_DATA_DIR": str(data_dir)}
     env.pop("CIS_ELASTICSEARCH_URL", None)  # the embedded engine
     return subprocess.run(
-        [sys.executable, "-m", "cis.cli", *args],
+        [sys.executable, "-m", "cis_cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,

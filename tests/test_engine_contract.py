@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cis.engines import Engine
-from cis.engines.base import BBox, SearchRequest
+from engines import Engine
+from engines.base import BBox, SearchRequest
 from tests.factories import catalogue, project
 
 

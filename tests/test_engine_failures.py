@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from cis.engines import EngineUnavailable
-from cis.engines.base import SearchRequest
-from cis.engines.elastic_engine import ElasticsearchEngine
-from cis.engines.sqlite_engine import SqliteEngine
-from cis.localnode.node import free_port
+from cis_devtools.localnode.node import free_port
+from engines import EngineUnavailable
+from engines.base import SearchRequest
+from engines.elastic.engine import ElasticsearchEngine
+from engines.sqlite.engine import SqliteEngine
 from tests.factories import catalogue, project
 
 

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from cis.engines.base import BBox, SearchRequest
-from cis.engines.es_query import search_body, selection_filters, text_query
+from engines.base import BBox, SearchRequest
+from engines.elastic.query import search_body, selection_filters, text_query
 
 
 def test_text_is_folded_stripped_of_stopwords_and_all_terms_required() -> None:
-    query = text_query("L'Épicerie de Moulins")
+    query = text_query(SearchRequest(text="L'Épicerie de Moulins").terms)
     assert query["multi_match"]["query"] == "epicerie moulins"
     assert query["multi_match"]["operator"] == "and"
     assert query["multi_match"]["fields"][0] == "fold.title^3.0"
 
 
 def test_an_empty_or_stopword_query_matches_everything() -> None:
-    assert text_query("") == {"match_all": {}}
-    assert text_query("de la") == {"match_all": {}}
+    assert text_query(SearchRequest(text="").terms) == {"match_all": {}}
+    assert text_query(SearchRequest(text="de la").terms) == {"match_all": {}}
 
 
 def test_selections_go_to_post_filter_and_to_the_other_facets_only() -> None:

@@ -6,6 +6,7 @@ import csv
 import http.client
 import io
 import json
+import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
@@ -17,7 +18,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from cis.fixture_sites import (
+from cis_devtools.fixture_sites import (
     FixtureManifest,
     FixtureServer,
     generate_sites,
@@ -26,8 +27,8 @@ from cis.fixture_sites import (
     mutate_sites,
     serve_sites,
 )
-from cis.fixture_sites.vocab import load_tag_vocabularies
-from cis.localnode.node import free_port
+from cis_devtools.fixture_sites.vocab import load_tag_vocabularies
+from cis_devtools.localnode.node import free_port
 
 SMALL = 300
 UA = "cis-test/1.0"
@@ -321,10 +322,33 @@ def test_mutation_edits_deletes_and_adds_a_few_projects(tmp_path: Path) -> None:
     assert load_truth(tmp_path) != before
 
 
-def test_sites_can_keep_the_same_ports_from_one_run_to_the_next(small: Path) -> None:
+def _ports(server: FixtureServer) -> dict[str, int]:
+    return {s: int(urlsplit(server.base_url(s)).port or 0) for s in server.site_ids}
+
+
+def test_sites_keep_their_ports_from_one_run_to_the_next(small: Path) -> None:
+    # Site n asks for first + n; whichever slots other programs hold at that moment are
+    # replaced by any free port, so only the slots a site did get must come back.
     first = free_port()
-    with serve_sites(small, first_port=first) as pinned:
-        ports = sorted(int(urlsplit(pinned.base_url(s)).port or 0) for s in pinned.site_ids)
-        with serve_sites(small, first_port=first) as clashing:  # ports taken: any free ones
-            assert all(clashing.base_url(s) != pinned.base_url(s) for s in clashing.site_ids)
-    assert ports[0] == first and ports == list(range(first, first + len(ports)))
+    with serve_sites(small, first_port=first) as server:
+        before = _ports(server)
+    with serve_sites(small, first_port=first) as server:
+        after = _ports(server)
+    sites = [info.id for info in FixtureManifest.load(small).sites]
+    slots = {site: first + n for n, site in enumerate(sites)}
+    kept = {site for site, port in before.items() if port == slots[site]}
+    assert kept, "no site got its own port"
+    assert {site: after[site] for site in kept} == {site: before[site] for site in kept}
+
+
+def test_a_taken_port_is_replaced_by_any_free_one(small: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        with serve_sites(small, first_port=taken) as server:  # site 0's slot is held
+            ports = _ports(server)
+            assert taken not in ports.values()
+            assert all(fetch(server.base_url(s) + "/robots.txt")[0] == 200 for s in ports)
+        with serve_sites(small, first_port=taken) as again:
+            assert taken not in _ports(again).values()

@@ -1,5 +1,7 @@
-"""`cis index` after one contributor re-runs: only its listings are read and re-clustered,
-only the projects whose content changed are written, and the ids of the others hold.
+"""`cis index` after one contributor re-runs: only what changed is re-clustered and written.
+
+Only the re-run contributor's listings are read and re-clustered, only the projects
+whose content changed are written, and the ids of the others hold.
 
 One set of fixture sites is served for the module: every site is crawled, the raw store
 is kept as "before", the sites are mutated and ONE site is crawled again ("after"). Each
@@ -17,20 +19,20 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cis.commands import FIXTURE_SOURCES_DIR
-from cis.engines import Engine
-from cis.engines.base import SearchRequest
-from cis.engines.sqlite_engine import SqliteEngine
-from cis.fixture_sites import generate_sites, load_truth, mutate_sites, serve_sites
+from cis.raw_store import RawStore
 from cis.records import Project, SourceRef
 from cis.settings import Settings
-from crawlers.raw_store import RawStore
+from cis_devtools.fixture_sites import SOURCES_DIR as FIXTURE_SOURCES_DIR
+from cis_devtools.fixture_sites import generate_sites, load_truth, mutate_sites, serve_sites
 from crawlers.run import crawl
-from indexer.dedup_state import DedupState
+from engines import Engine
+from engines.base import SearchRequest
+from engines.sqlite.engine import SqliteEngine
+from indexer.dedup.overrides import Overrides
+from indexer.dedup.state import DedupState
 from indexer.increments import IndexReport
-from indexer.overrides import Overrides
+from indexer.index_state import IndexState, fingerprint
 from indexer.pipeline import apply_increments, full_build, overrides_path, rebuild, state_files
-from indexer.state import IndexState, fingerprint
 
 PROJECTS = 150
 RECRAWLED = "fx-html"

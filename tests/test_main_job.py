@@ -1,5 +1,8 @@
-"""The main job end to end, on both engines: fixture sites on 127.0.0.1 → Scrapy crawl →
-raw store → normalise, geocode, dedup, merge → engine → `/api/v1/search`."""
+"""The main job end to end, on both engines.
+
+Fixture sites on 127.0.0.1 → Scrapy crawl → raw store → normalise, geocode, dedup,
+merge → engine → `/api/v1/search`.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from cis.commands import FIXTURE_SOURCES_DIR
-from cis.engines import Engine
-from cis.fixture_sites import generate_sites, load_truth, serve_sites
 from cis.settings import Settings
+from cis_devtools.fixture_sites import SOURCES_DIR as FIXTURE_SOURCES_DIR
+from cis_devtools.fixture_sites import generate_sites, load_truth, serve_sites
 from crawlers.run import crawl
+from engines import Engine
 from indexer.pipeline import rebuild
 from search_service import create_app
 

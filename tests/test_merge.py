@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cis.records import Address, Location
+from indexer.dedup.overrides import listing_key
 from indexer.merge import assign_ids, member_hash, merge_cluster, merge_clusters
-from indexer.overrides import listing_key
 from tests.test_dedup import AT_MOULINS, GARDEN, make_listing
 
 LONG = GARDEN + " Un verger a été planté en 2024."

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from cis.records import RawItem
-from indexer.geocode import Geocoder
-from indexer.listing import Listing
-from indexer.normalise import (
+from indexer.geo.geocoder import Geocoder
+from indexer.listings.listing import Listing
+from indexer.listings.normalise import (
     ELLIPSIS,
     RejectedItem,
     canonical_url,
@@ -19,7 +19,7 @@ from indexer.normalise import (
     strip_html,
     valid_siret,
 )
-from indexer.taxonomy import Taxonomy
+from indexer.listings.taxonomy import Taxonomy
 
 
 @pytest.fixture(scope="module")

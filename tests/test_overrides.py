@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.dedup import cluster
-from indexer.listing import Listing
-from indexer.overrides import Overrides, listing_key
+from indexer.dedup.clustering import cluster
+from indexer.dedup.overrides import Overrides, listing_key
+from indexer.listings.listing import Listing
 from tests.test_dedup import AT_RENNES, GARDEN, GROCERY, groups, make_listing
 
 

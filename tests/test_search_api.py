@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from cis.engines import Engine
-from cis.engines.elastic_engine import ElasticsearchEngine
-from cis.localnode.node import free_port
+from cis_devtools.localnode.node import free_port
+from engines import Engine
+from engines.elastic.engine import ElasticsearchEngine
 from search_service import create_app
 from tests.factories import catalogue
 

@@ -13,8 +13,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from cis.engines.sqlite_engine import SqliteEngine
-from cis.localnode.node import free_port
+from cis_devtools.localnode.node import free_port
+from engines.sqlite.engine import SqliteEngine
 from tests.factories import catalogue
 
 DEADLINE_S = 30
@@ -45,7 +45,7 @@ def test_gunicorn_serves_the_search_api(tmp_path: Path) -> None:
     env = {**os.environ, "CIS_DATA_DIR": str(tmp_path), "CIS_WORKERS": "1"}
     env.pop("CIS_ELASTICSEARCH_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "cis.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cis_cli.main", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -68,7 +68,7 @@ def test_the_demo_crawls_indexes_and_serves_the_fixture_sites(tmp_path: Path) ->
     env = {**os.environ, "CIS_DATA_DIR": str(tmp_path), "CIS_WORKERS": "1"}
     env.pop("CIS_ELASTICSEARCH_URL", None)
     demo = subprocess.Popen(
-        [sys.executable, "-m", "cis.cli", "demo", "--projects", "120", "--port", str(port)],
+        [sys.executable, "-m", "cis_cli.main", "demo", "--projects", "120", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

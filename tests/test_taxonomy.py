@@ -8,7 +8,7 @@ from importlib.resources import files
 
 import pytest
 
-from indexer.taxonomy import Taxonomy
+from indexer.listings.taxonomy import Taxonomy
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import sys
 import threading
 from pathlib import Path
 
-from cis.engines import Engine
-from cis.engines.base import SearchRequest
-from cis.engines.elastic_engine import ElasticsearchEngine
-from cis.engines.sqlite_engine import SqliteEngine
-from cis.fixture_sites.raw_items import write_raw_store
+from cis_devtools.fixture_sites.corpus import write_raw_store
+from engines import Engine
+from engines.base import SearchRequest
+from engines.elastic.engine import ElasticsearchEngine
+from engines.sqlite.engine import SqliteEngine
 from search_service import create_app
 from tests.synthetic_projects import synthetic_projects
 
@@ -55,7 +55,7 @@ def test_searches_during_cis_reindex_never_fail_nor_drop(
         env |= {"CIS_ELASTICSEARCH_URL": es_url, "CIS_INDEX_ALIAS": engine.alias}
     else:
         engine = SqliteEngine(tmp_path / "cis.sqlite3")
-    reindex = [sys.executable, "-m", "cis.cli", "reindex"]
+    reindex = [sys.executable, "-m", "cis_cli.main", "reindex"]
     subprocess.run(reindex, env=env, check=True, capture_output=True, timeout=300)
     client = create_app(engine=engine).test_client()
     expected = client.get("/api/v1/search?size=1").get_json()["total"]

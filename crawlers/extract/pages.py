@@ -10,14 +10,14 @@ from parsel import Selector
 
 from cis.records import RawItem
 from cis.text import fold
-from crawlers.config import FieldSpec, Scope, SourceConfig
-from crawlers.extract.items import Entry, PageResult, Rejection, make_item, resolve_urls
+from crawlers.config.model import FieldSpec, Scope, SourceConfig
+from crawlers.extract.raw_items import ListingEntry, PageResult, Rejection, make_item, resolve_urls
 from crawlers.extract.select import clean, select_html
 from crawlers.extract.structured import read_structured
 
 
 def extract_detail(
-    text: str, url: str, config: SourceConfig, entry: Entry, fetched_at: str
+    text: str, url: str, config: SourceConfig, entry: ListingEntry, fetched_at: str
 ) -> RawItem | Rejection:
     """One detail page into a raw item: structured data first, then the detail selectors."""
     if not text.strip():
@@ -40,12 +40,12 @@ def extract_listing(text: str, url: str, config: SourceConfig, fetched_at: str) 
     nav = config.navigation
     result = PageResult(next_pages=links(page, nav.next_page, url))
     if nav.items is None:
-        entry = Entry(listing_url=url, fields={}, extraction="selectors")
+        entry = ListingEntry(listing_url=url, fields={}, extraction="selectors")
         result.follow = [(link, entry) for link in links(page, nav.follow, url)]
         return result
     for node in _nodes(page, nav.items):
         fields = resolve_urls(scoped_fields(node, config, "listing"), url)
-        entry = Entry(listing_url=url, fields=fields, extraction="selectors")
+        entry = ListingEntry(listing_url=url, fields=fields, extraction="selectors")
         if nav.follow is not None:
             result.follow.extend((link, entry) for link in links(node, nav.follow, url)[:1])
         else:

@@ -9,7 +9,7 @@ from typing import Any
 import html_text
 from parsel import Selector
 
-from crawlers.config import FieldSpec
+from crawlers.config.model import FieldSpec
 
 Value = str | list[str]
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from scrapy.utils.misc import load_object
 
-from crawlers.config import Kind, SourceConfig
+from crawlers.config.model import Kind, SourceConfig
 from crawlers.spiders.base import ConfiguredSpider
 from crawlers.spiders.kinds import (
     ApiSpider,

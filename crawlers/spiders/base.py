@@ -18,9 +18,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from cis.records import RawItem
-from crawlers.config import SourceConfig
-from crawlers.extract.items import Entry, PageResult, Rejection, utc_now
+from crawlers.config.model import SourceConfig
 from crawlers.extract.pages import extract_detail
+from crawlers.extract.raw_items import ListingEntry, PageResult, Rejection, utc_now
 from crawlers.incremental import CrawlState
 
 GONE = (404, 410)
@@ -43,7 +43,7 @@ class ConfiguredSpider(Spider):
         for url in self.config.start_urls:
             yield self.page_request(url, self.start_role, None)
 
-    def page_request(self, url: str, role: str, entry: Entry | None) -> Request:
+    def page_request(self, url: str, role: str, entry: ListingEntry | None) -> Request:
         """A request whose response goes to ``parse_<role>`` through ``on_response``."""
         meta = {"role": role, "entry": entry, "handle_httpstatus_list": [304, *GONE]}
         return Request(url, callback=self.on_response, errback=self.on_error, meta=meta)
@@ -65,7 +65,7 @@ class ConfiguredSpider(Spider):
         """A request failed for good (after retries): remember it, unless merely filtered."""
         # robots.txt and offsite refusals are counted by Scrapy's stats; HttpError (a 5xx
         # after retries) is an IgnoreRequest too, but a real failure.
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, HttpError):
             return
         request = failure.request  # type: ignore[attr-defined]
         role = request.meta.get("role", "detail")
@@ -76,7 +76,7 @@ class ConfiguredSpider(Spider):
         """A detail page into a raw item (structured data, then the detail selectors)."""
         if not isinstance(response, TextResponse):
             return Rejection("not-text")
-        entry = response.meta.get("entry") or Entry(
+        entry = response.meta.get("entry") or ListingEntry(
             listing_url=response.url, fields={}, extraction="selectors"
         )
         return extract_detail(response.text, response.url, self.config, entry, utc_now())
@@ -97,7 +97,7 @@ class ConfiguredSpider(Spider):
         else:
             yield result
 
-    def _recorded(self, page_url: str, role: str, url: str, entry: Entry | None) -> Request:
+    def _recorded(self, page_url: str, role: str, url: str, entry: ListingEntry | None) -> Request:
         self.state.record_request(page_url, role, url, entry)
         return self.page_request(url, role, entry)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from scrapy.http import Response, TextResponse
 
-from crawlers.extract.items import PageResult, utc_now
+from crawlers.extract.documents import extract_api_page, extract_csv, extract_feed, extract_sitemap
 from crawlers.extract.pages import extract_listing
-from crawlers.extract.records import extract_api_page, extract_csv, extract_feed, extract_sitemap
+from crawlers.extract.raw_items import PageResult, utc_now
 from crawlers.spiders.base import ConfiguredSpider
 
 

@@ -1,0 +1,82 @@
+"""What each runtime `cis` sub-command does: a short function over the settings."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from cis.settings import PROJECT_ROOT, SETTINGS, Settings
+from crawlers.config.loader import check_sources
+from crawlers.report import format_report_table, load_reports
+from crawlers.run import crawl as run_crawl
+from engines import open_engine
+from indexer.dedup.admin import dedup_report, edit_rule
+from indexer.pipeline import apply_increments, rebuild
+
+GUNICORN_CONFIG = PROJECT_ROOT / "search_service" / "gunicorn_config.py"
+
+
+def crawl(args: argparse.Namespace, settings: Settings) -> int:
+    """Crawl the chosen sources (all by default) and print their reports."""
+    reports = run_crawl(settings, args.sources or None, http_cache=settings.http_cache)
+    print(format_report_table(reports))
+    return 0 if all(r.status == "ok" for r in reports) else 1
+
+
+def sources(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate every contributor config, or print the last run report of each source."""
+    if args.action == "report":
+        print(format_report_table(load_reports(settings.raw_dir)))
+        return 0
+    folders = args.folders or [settings.sources_dir]
+    errors = [e for folder in folders for e in check_sources(folder)]
+    for error in errors:
+        print(error, file=sys.stderr)
+    print(f"{len(errors)} problem(s) in {' and '.join(map(str, folders))}")
+    return 1 if errors else 0
+
+
+def index(args: argparse.Namespace, settings: Settings) -> int:
+    """Apply the raw store's changes to the live index."""
+    print(apply_increments(settings).summary())
+    return 0
+
+
+def reindex(args: argparse.Namespace, settings: Settings) -> int:
+    """Rebuild everything from the raw store and swap it in."""
+    print(rebuild(settings).summary())
+    return 0
+
+
+def dedup(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the dedup report (or write it as CSV), or edit a never/always-merge rule."""
+    if args.action == "report":
+        print(dedup_report(settings, csv_path=args.csv, every_project=args.all))
+    else:
+        print(edit_rule(settings, args.action, args.key_a, args.key_b))
+    return 0
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Replace this process with gunicorn serving the search service."""
+    open_engine(settings).health()  # fail now, in one line, rather than in every worker
+    env = {**os.environ, "CIS_PORT": str(args.port or settings.port)}
+    print(f"serving on http://{settings.host}:{env['CIS_PORT']}", flush=True)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        str(GUNICORN_CONFIG),
+        "search_service:create_app()",
+    ]
+    os.execvpe(sys.executable, command, env)
+
+
+def settings_table(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the settings as the README's Markdown table."""
+    print("| Variable | Default | Meaning |\n|---|---|---|")
+    for s in SETTINGS:
+        print(f"| `CIS_{s.name.upper()}` | `{s.default}` | {s.help} |")
+    return 0

@@ -1,0 +1,1 @@
+"""Contributor configs: their typed model, the YAML schema that reads them, loading a folder."""

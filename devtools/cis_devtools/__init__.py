@@ -1,0 +1,1 @@
+"""Development and test tooling, kept out of the runtime wheel: fixture sites, local node."""

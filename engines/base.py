@@ -1,0 +1,126 @@
+"""The engine contract: what the indexer writes through and the search service reads through.
+
+Two implementations honour it — Elasticsearch (production) and SQLite FTS5 (embedded
+default) — and one contract test suite runs against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+from cis.errors import CisError
+from cis.facets import FACETS
+from cis.records import Project
+from cis.text import query_terms
+
+DEFAULT_FACET_SIZE = 20
+
+
+class EngineError(CisError):
+    """The engine failed in a way the caller cannot fix by changing its request."""
+
+
+class EngineUnavailable(EngineError):
+    """The engine cannot be reached (down, wrong URL, not started)."""
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A map viewport in WGS84 degrees."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """A validated search: free text, multi-select facet filters, viewport, page."""
+
+    text: str = ""
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    bbox: BBox | None = None
+    page: int = 1
+    size: int = 40
+    facets: tuple[str, ...] = tuple(f.name for f in FACETS)
+    facet_size: int = DEFAULT_FACET_SIZE
+    # Deep walks: the sort position of the previous page's last hit (see SearchResult.next_after).
+    # When set, ``page`` is ignored and the hits start right after that position.
+    after: tuple[str | float, ...] | None = None
+
+    @cached_property
+    def terms(self) -> tuple[str, ...]:
+        """The folded query terms of ``text``: folded once per request, read by every builder."""
+        return tuple(query_terms(self.text))
+
+    @property
+    def offset(self) -> int:
+        """Index of the page's first hit in the whole result list (0 when walking by ``after``)."""
+        return 0 if self.after is not None else (self.page - 1) * self.size
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """How many hits carry one value of a facet."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of hits, the total, and per-facet counts (multi-select semantics)."""
+
+    total: int
+    hits: list[Project]
+    facets: dict[str, list[FacetCount]]
+    # Sort position of the last hit of a full page, to pass as ``after`` for the next one.
+    next_after: tuple[str | float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    """What a write did: documents written, deleted, failed, and where (index name)."""
+
+    written: int = 0
+    deleted: int = 0
+    failed: int = 0
+    target: str = ""
+
+
+class Engine(Protocol):
+    """Index a batch, swap to a fresh index, search with facets, get by id."""
+
+    name: str
+
+    def health(self) -> dict[str, object]:
+        """Engine status; raises EngineUnavailable when it cannot be reached."""
+        ...
+
+    def replace_all(self, projects: Iterable[Project]) -> WriteStats:
+        """Build a fresh index from ``projects`` and swap it in atomically (zero downtime)."""
+        ...
+
+    def apply_changes(self, upserts: Iterable[Project], deletions: Iterable[str]) -> WriteStats:
+        """Add or replace ``upserts`` and remove the ``deletions`` ids in the live index."""
+        ...
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run ``request`` against the live index."""
+        ...
+
+    def get(self, project_id: str) -> Project | None:
+        """The stored project, or None."""
+        ...
+
+    def count(self) -> int:
+        """Number of projects in the live index."""
+        ...
+
+    def close(self) -> None:
+        """Release connections."""
+        ...

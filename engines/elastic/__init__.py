@@ -1,0 +1,1 @@
+"""The Elasticsearch engine: index behind an alias, pure query building."""

@@ -1,0 +1,93 @@
+"""Pure translation of a SearchRequest into an Elasticsearch search body.
+
+Standard multi-select facets: selections go to ``post_filter`` (they narrow the hits),
+and each facet's aggregation is filtered by the *other* facets' selections only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cis.facets import FACETS_BY_NAME, SEARCH_FIELDS
+from engines.base import SearchRequest
+from mappings import hidden_fields
+
+
+def text_query(terms: tuple[str, ...]) -> dict[str, Any]:
+    """Every folded term must appear in some field; field boosts weigh the score."""
+    if not terms:
+        return {"match_all": {}}
+    return {
+        "multi_match": {
+            "query": " ".join(terms),
+            "type": "cross_fields",
+            "operator": "and",
+            "fields": [f"fold.{f.name}^{f.boost}" for f in SEARCH_FIELDS],
+        }
+    }
+
+
+def selection_filters(
+    request: SearchRequest, skip_facet: str | None = None
+) -> list[dict[str, Any]]:
+    """One ``terms`` filter per selected facet (OR within a facet, AND across facets)."""
+    return [
+        {"terms": {FACETS_BY_NAME[facet].path: list(values)}}
+        for facet, values in sorted(request.filters.items())
+        if facet != skip_facet and values
+    ]
+
+
+def main_query(request: SearchRequest) -> dict[str, Any]:
+    """Text and viewport: what both the hits and every facet count honour."""
+    query: dict[str, Any] = {"bool": {"must": [text_query(request.terms)]}}
+    if box := request.bbox:
+        query["bool"]["filter"] = [
+            {
+                "geo_bounding_box": {
+                    "location": {
+                        "top_left": {"lat": box.north, "lon": box.west},
+                        "bottom_right": {"lat": box.south, "lon": box.east},
+                    }
+                }
+            }
+        ]
+    return query
+
+
+def facet_aggregations(request: SearchRequest) -> dict[str, Any]:
+    """Per facet: filter by the other selections, then count values (count desc, key asc)."""
+    return {
+        facet: {
+            "filter": {"bool": {"filter": selection_filters(request, skip_facet=facet)}},
+            "aggs": {
+                "values": {
+                    "terms": {
+                        "field": FACETS_BY_NAME[facet].path,
+                        "size": request.facet_size,
+                        "order": [{"_count": "desc"}, {"_key": "asc"}],
+                    }
+                }
+            },
+        }
+        for facet in request.facets
+    }
+
+
+def search_body(request: SearchRequest) -> dict[str, Any]:
+    """The whole search body for one page of results."""
+    order = [{"sort_title": "asc"}, {"id": "asc"}]
+    body: dict[str, Any] = {
+        "query": main_query(request),
+        "aggs": facet_aggregations(request),
+        "from": request.offset,
+        "size": request.size,
+        "sort": (["_score", *order] if request.terms else order),
+        "track_total_hits": True,
+        "_source": {"excludes": hidden_fields()},
+    }
+    if selections := selection_filters(request):
+        body["post_filter"] = {"bool": {"filter": selections}}
+    if request.after:
+        body["search_after"] = list(request.after)
+    return body

@@ -1,0 +1,1 @@
+"""The embedded engine: one SQLite file with FTS5 and R*Tree, swapped whole on rebuild."""

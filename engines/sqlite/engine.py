@@ -1,0 +1,131 @@
+"""The embedded default engine: one SQLite file (FTS5 + R*Tree) under the data folder.
+
+Key concepts: readers open the live file read-only per call; a full rebuild writes a
+sibling file and ``os.replace``s it over the live one, which is atomic on POSIX, so a
+search sees either the old index or the new one, never a half-built one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+from cis.records import Project
+from engines.base import FacetCount, SearchRequest, SearchResult, WriteStats
+from engines.sqlite import query as q
+from engines.sqlite.schema import (
+    create_schema,
+    delete_project,
+    insert_projects,
+    refresh_facet_totals,
+)
+
+
+class SqliteEngine:
+    """Embedded engine honouring the Engine contract."""
+
+    name = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def health(self) -> dict[str, object]:
+        """File path, size and document count."""
+        size = self.path.stat().st_size if self.path.exists() else 0
+        return {"engine": self.name, "status": "green", "path": str(self.path), "bytes": size}
+
+    def replace_all(self, projects: Iterable[Project]) -> WriteStats:
+        """Build a new file beside the live one, then atomically rename it over it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        building = self.path.with_name(f"{self.path.name}.building-{os.getpid()}")
+        building.unlink(missing_ok=True)
+        try:
+            with closing(sqlite3.connect(building)) as conn, conn:
+                conn.execute("PRAGMA journal_mode = OFF")
+                create_schema(conn)
+                written = insert_projects(conn, projects)
+                refresh_facet_totals(conn)
+                conn.execute("INSERT INTO projects_fts (projects_fts) VALUES ('optimize')")
+            os.replace(building, self.path)
+        finally:
+            building.unlink(missing_ok=True)
+        return WriteStats(written=written, target=str(self.path))
+
+    def apply_changes(self, upserts: Iterable[Project], deletions: Iterable[str]) -> WriteStats:
+        """Upsert and delete in one transaction on the live file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(self.path, timeout=30)) as conn, conn:
+            create_schema(conn)
+            written = insert_projects(conn, upserts)
+            deleted = sum(delete_project(conn, project_id) for project_id in deletions)
+            refresh_facet_totals(conn)
+        return WriteStats(written=written, deleted=deleted, target=str(self.path))
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Hits, total and multi-select facet counts."""
+        with self._reader() as conn:
+            if conn is None:
+                return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
+            for statement in q.preparation_sql(request):
+                _run(conn, statement)
+            rows = _run(conn, q.hits_sql(request))
+            total = _run(conn, q.total_sql(request))[0][0]
+            facets = _facet_counts(conn, request)
+        full_page = len(rows) == request.size
+        return SearchResult(
+            total=total,
+            hits=[json.loads(row[0]) for row in rows],
+            facets=facets,
+            next_after=tuple(rows[-1][1:]) if full_page else None,
+        )
+
+    def get(self, project_id: str) -> Project | None:
+        """The stored project, or None."""
+        with self._reader() as conn:
+            row = conn and conn.execute(
+                "SELECT d.doc FROM projects p JOIN documents d ON d.project = p.rowid WHERE p.id = ?",
+                (project_id,),
+            )
+            found = row.fetchone() if row else None
+        return json.loads(found[0]) if found else None
+
+    def count(self) -> int:
+        """Number of projects in the live file (0 before the first index)."""
+        with self._reader() as conn:
+            return conn.execute("SELECT count(*) FROM projects").fetchone()[0] if conn else 0
+
+    def close(self) -> None:
+        """Nothing is held open between calls."""
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection | None]:
+        if not self.path.exists():
+            yield None
+            return
+        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)) as conn:
+            yield conn
+
+
+def _facet_counts(conn: sqlite3.Connection, request: SearchRequest) -> dict[str, list[FacetCount]]:
+    """One pass for every unselected facet, one more per selected facet (multi-select)."""
+    selected = [f for f in q.selected_facets(request) if f in request.facets]
+    plain = [f for f in request.facets if f not in selected]
+    rows = _run(conn, q.counts_sql(request, plain)) if plain else []
+    for facet in selected:
+        rows += _run(conn, q.counts_sql(request, [facet], skip_facet=facet))
+    counts: dict[str, list[FacetCount]] = {facet: [] for facet in request.facets}
+    for facet, value, n in rows:
+        counts[facet].append(FacetCount(value, n))
+    return {
+        facet: sorted(found, key=lambda c: (-c.count, c.value))[: request.facet_size]
+        for facet, found in counts.items()
+    }
+
+
+def _run(conn: sqlite3.Connection, sql: q.Sql) -> list[Any]:
+    return conn.execute(sql.text, sql.params).fetchall()

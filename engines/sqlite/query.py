@@ -1,0 +1,156 @@
+"""Pure translation of a SearchRequest into SQL for the embedded engine.
+
+Key concepts: every restriction is evaluated once into a small temporary table — the
+rows matching text and viewport (``base``, with their rank) and, per selected facet F,
+the rows carrying a chosen value (``sel_F``). Hits read ``base`` ∩ every ``sel_F``; the
+facets nobody selected are counted in one pass over those rows; a selected facet F is
+counted over the rows honouring every restriction except ``sel_F`` (multi-select, as on
+Elasticsearch), so picking a value never hides its siblings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cis.facets import SEARCH_FIELDS
+from engines.base import SearchRequest
+
+BM25_WEIGHTS = ", ".join(str(f.boost) for f in SEARCH_FIELDS)
+
+
+@dataclass(frozen=True)
+class Sql:
+    """One SQL statement and its parameters."""
+
+    text: str
+    params: tuple[object, ...] = ()
+
+
+def match_expression(terms: tuple[str, ...]) -> str:
+    """FTS5 query where every folded term must appear (quoted, so no operator injection)."""
+    return " ".join(f'"{term}"' for term in terms)
+
+
+def has_base(request: SearchRequest) -> bool:
+    """Whether text or a viewport narrows the collection before facet selections."""
+    return bool(match_expression(request.terms)) or request.bbox is not None
+
+
+def selected_facets(request: SearchRequest) -> list[str]:
+    """Facets with a selection, in a stable order."""
+    return sorted(facet for facet, values in request.filters.items() if values)
+
+
+def preparation_sql(request: SearchRequest) -> list[Sql]:
+    """Statements that fill the temporary tables the other queries read."""
+    statements = []
+    if has_base(request):
+        statements += [
+            Sql("CREATE TEMP TABLE base (project INTEGER PRIMARY KEY, rank REAL)"),
+            _fill_base(request),
+        ]
+    for facet in selected_facets(request):
+        values = request.filters[facet]
+        marks = ", ".join("?" for _ in values)
+        statements += [
+            Sql(f"CREATE TEMP TABLE sel_{facet} (project INTEGER PRIMARY KEY)"),
+            Sql(
+                f"INSERT OR IGNORE INTO sel_{facet} SELECT project FROM facet_values"
+                f" WHERE facet = ? AND value IN ({marks})",
+                (facet, *values),
+            ),
+        ]
+    return statements
+
+
+def _fill_base(request: SearchRequest) -> Sql:
+    clauses: list[str] = []
+    params: list[object] = []
+    source, rank = "projects", "0"
+    if match := match_expression(request.terms):
+        source, rank = "projects_fts", f"bm25(projects_fts, {BM25_WEIGHTS})"
+        clauses.append("projects_fts MATCH ?")
+        params.append(match)
+    if box := request.bbox:
+        clauses.append(
+            "rowid IN (SELECT project FROM projects_geo"
+            " WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? AND max_lon <= ?)"
+        )
+        params += [box.south, box.north, box.west, box.east]
+    return Sql(
+        f"INSERT INTO base SELECT rowid, {rank} FROM {source} WHERE {' AND '.join(clauses)}",
+        tuple(params),
+    )
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The rows honouring a set of restrictions: ``SELECT r.<column> FROM <table> r WHERE …``."""
+
+    table: str
+    column: str
+    where: str
+
+
+def _rows(request: SearchRequest, skip_facet: str | None = None) -> Rows:
+    facets = [f for f in selected_facets(request) if f != skip_facet]
+    table, column = ("base", "project") if has_base(request) else ("projects", "rowid")
+    return Rows(table, column, " AND ".join(f"r.{column} IN sel_{f}" for f in facets) or "1")
+
+
+def hits_sql(request: SearchRequest) -> Sql:
+    """``(doc, *sort position)`` of the page: best rank first, then by title.
+
+    With ``request.after`` the page starts right after that sort position (keyset paging).
+    """
+    rows = _rows(request)
+    page = (request.size, request.offset)
+    after = request.after
+    params: tuple[str | float, ...]
+    if not has_base(request):
+        keyset, params = ("AND r.sort_key > ?", (after[-1],)) if after else ("", ())
+        return Sql(
+            "SELECT d.doc, page.sort_key FROM (SELECT r.rowid AS project, r.sort_key"
+            f" FROM projects r WHERE {rows.where} {keyset} ORDER BY r.sort_key LIMIT ? OFFSET ?)"
+            " AS page JOIN documents d ON d.project = page.project ORDER BY page.sort_key",
+            (*params, *page),
+        )
+    keyset, params = "", ()
+    if after:
+        keyset = "AND (r.rank > ? OR (r.rank = ? AND s.sort_key > ?))"
+        params = (after[0], after[0], after[-1])
+    # Rank and cut the page first, then read the 40 documents: sorting thousands of
+    # matches with their documents attached was most of a broad query's time.
+    return Sql(
+        "SELECT d.doc, page.rank, page.sort_key FROM (SELECT r.project, r.rank, s.sort_key"
+        f" FROM base r JOIN projects s ON s.rowid = r.project WHERE {rows.where} {keyset}"
+        " ORDER BY r.rank, s.sort_key LIMIT ? OFFSET ?) AS page"
+        " JOIN documents d ON d.project = page.project ORDER BY page.rank, page.sort_key",
+        (*params, *page),
+    )
+
+
+def total_sql(request: SearchRequest) -> Sql:
+    """How many projects honour every restriction."""
+    rows = _rows(request)
+    return Sql(f"SELECT count(*) FROM {rows.table} r WHERE {rows.where}")
+
+
+def counts_sql(request: SearchRequest, facets: list[str], skip_facet: str | None = None) -> Sql:
+    """``(facet, value, count)`` rows for ``facets`` over the restricted rows.
+
+    ``skip_facet`` counts over the rows without that facet's own selection.
+    """
+    marks = ", ".join("?" for _ in facets)
+    if not has_base(request) and not [f for f in selected_facets(request) if f != skip_facet]:
+        return Sql(
+            f"SELECT facet, value, n FROM facet_totals WHERE facet IN ({marks})", tuple(facets)
+        )
+    rows = _rows(request, skip_facet)
+    return Sql(
+        f"SELECT v.facet, v.value, count(*) FROM (SELECT r.{rows.column} AS project"
+        f" FROM {rows.table} r WHERE {rows.where}) AS m"
+        f" CROSS JOIN facet_values v ON v.project = m.project AND v.facet IN ({marks})"
+        " GROUP BY v.facet, v.value",
+        tuple(facets),
+    )

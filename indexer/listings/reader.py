@@ -1,0 +1,84 @@
+"""Reading the raw store into listings: a source's last good run, normalised and geocoded."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from tqdm import tqdm
+
+from cis.raw_store import RawStore
+from cis.records import RawItem
+from indexer.geo.geocoder import Geocoder
+from indexer.listings.listing import Listing
+from indexer.listings.normalise import RejectedItem, normalise
+from indexer.listings.taxonomy import Taxonomy
+
+
+@dataclass
+class ReadReport:
+    """What reading the raw store found: items, rejections by reason, unmapped tags."""
+
+    raw_items: int = 0
+    sources: int = 0
+    rejected: Counter[str] = field(default_factory=Counter)
+    unknown_tags: Counter[str] = field(default_factory=Counter)
+
+
+class ListingReader:
+    """Normalises sources one at a time; ``report`` adds up what every read found."""
+
+    def __init__(self, store: RawStore, *, progress: bool = True) -> None:
+        self.store = store
+        self.report = ReadReport()
+        self.progress = progress
+
+    @cached_property
+    def taxonomy(self) -> Taxonomy:
+        """The code tables, loaded at the first read (a run with nothing to read skips it)."""
+        return Taxonomy.load()
+
+    @cached_property
+    def geocoder(self) -> Geocoder:
+        """The communes, loaded at the first read."""
+        return Geocoder.load()
+
+    def read_source(self, source: str) -> list[Listing]:
+        """Every normalisable item of ``source``'s latest run; the rest counted by reason."""
+        contributor = self.store.latest_contributor(source)
+        name = contributor.get("name") or source
+        table = _known_table(self.taxonomy, contributor.get("tag_table"))
+        self.report.sources += 1
+        bar = None if self.progress else True  # None: a bar only on a terminal
+        items = tqdm(
+            self.store.latest_items(source), f"normalise {source}", unit=" items", disable=bar
+        )
+        read = (self._normalise(item, source, name, table) for item in items)
+        return [listing for listing in read if listing is not None]
+
+    def _normalise(
+        self, item: RawItem, source: str, name: str, table: str | None
+    ) -> Listing | None:
+        self.report.raw_items += 1
+        try:
+            listing = normalise(
+                item,
+                source_name=name,
+                tag_table=table,
+                taxonomy=self.taxonomy,
+                geocoder=self.geocoder,
+            )
+        except RejectedItem as rejection:
+            self.report.rejected[f"{source}: {rejection.reason}"] += 1
+            return None
+        self.report.unknown_tags.update(listing.unknown_tags)
+        return listing
+
+
+def _known_table(taxonomy: Taxonomy, name: str | None) -> str | None:
+    # `cis sources check` flags unknown tables; their items still index, coded from labels.
+    try:
+        return taxonomy.table_name(name) or None
+    except ValueError:
+        return None

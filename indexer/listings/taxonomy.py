@@ -1,0 +1,200 @@
+"""The CIS taxonomy: theme codes, portal facets and contributors' tag tables.
+
+Key concepts: a contributor writes *raw tags*; its *tag table* (one per contributor name in
+``data/cis-tag-mapping.csv``) maps each raw tag to one or more CIS *codes*; a raw tag that
+is itself a code ("AGR") or a code's label ("Agriculture") maps everywhere. A tag matches
+exactly first, then *folded* (case, accents, punctuation and spacing ignored). *Facets*
+(domains, publics, methods) group codes for the portal. The tables are package data, read
+on first use and cached on the ``Taxonomy`` object.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from importlib.resources import files
+
+from cis.facets import FACETS_BY_NAME
+from cis.text import fold
+
+_STRONG_SEPARATORS = re.compile(r"\s*[;|]\s*")
+_WEAK_SEPARATORS = re.compile(r"(\s*[,/]\s*)")
+_MAX_MERGED_PIECES = 4  # known tags with commas or slashes span at most 3 separators
+
+
+@dataclass(frozen=True)
+class _Tables:
+    code_labels: dict[str, str]
+    facet_codes: dict[str, dict[str, frozenset[str]]]  # field → facet key → codes
+    facet_labels: dict[str, dict[str, str]]  # field → facet key → label
+    exact: dict[str, dict[str, tuple[str, ...]]]  # table → raw tag → codes
+    folded: dict[str, dict[str, tuple[str, ...]]]  # table → folded tag → codes
+    table_names: dict[str, str]  # table name, as written or folded → table name
+    generic: dict[str, tuple[str, ...]]  # folded code or label → (code,)
+
+
+def _read_text(name: str) -> str:
+    return (files("indexer") / "data" / name).read_text(encoding="utf-8")
+
+
+def _read_codes() -> dict[str, str]:
+    rows = csv.DictReader(io.StringIO(_read_text("cis-codes.csv"), newline=""))
+    return {row["code"].strip(): row["label"].strip() for row in rows}
+
+
+def _read_tag_tables() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Table name → raw tag → codes; repeated rows of one tag add up."""
+    tables: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in csv.DictReader(io.StringIO(_read_text("cis-tag-mapping.csv"), newline="")):
+        tables[row["source"]][row["raw_tag"].strip()].update(row["codes"].split())
+    return {
+        name: {tag: tuple(sorted(codes)) for tag, codes in table.items()}
+        for name, table in tables.items()
+    }
+
+
+def _folded(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    merged: dict[str, set[str]] = defaultdict(set)
+    for tag, codes in table.items():
+        merged[fold(tag)].update(codes)
+    return {key: tuple(sorted(codes)) for key, codes in merged.items()}
+
+
+def _read_tables() -> _Tables:
+    code_labels = _read_codes()
+    facets = json.loads(_read_text("cis-facets.json"))
+    # The facets file is keyed by facet name (domain, public, method); the project field
+    # that holds each facet's keys is that facet's path in ``cis.facets``.
+    facet_fields = {kind: FACETS_BY_NAME[kind].path for kind in facets}
+    exact = _read_tag_tables()
+    generic: dict[str, tuple[str, ...]] = {fold(code): (code,) for code in code_labels}
+    generic.update((fold(label), (code,)) for code, label in code_labels.items())
+    return _Tables(
+        code_labels=code_labels,
+        facet_codes={
+            field: {key: frozenset(value["codes"]) for key, value in facets[kind].items()}
+            for kind, field in facet_fields.items()
+        },
+        facet_labels={
+            field: {key: value["label"] for key, value in facets[kind].items()}
+            for kind, field in facet_fields.items()
+        },
+        exact=exact,
+        folded={name: _folded(table) for name, table in exact.items()},
+        table_names={**{fold(name): name for name in exact}, **{name: name for name in exact}},
+        generic=generic,
+    )
+
+
+class Taxonomy:
+    """CIS codes, facets and tag tables, read from the package data on first use."""
+
+    def __init__(self) -> None:
+        self._lookups: dict[tuple[str, str], tuple[str, ...]] = {}
+
+    @classmethod
+    def load(cls) -> Taxonomy:
+        """A taxonomy over the packaged tables (read lazily, on first use)."""
+        return cls()
+
+    @cached_property
+    def _tables(self) -> _Tables:
+        return _read_tables()
+
+    @property
+    def code_labels(self) -> dict[str, str]:
+        """CIS code → label, e.g. "AGR" → "Agriculture"."""
+        return self._tables.code_labels
+
+    @property
+    def facet_labels(self) -> dict[str, dict[str, str]]:
+        """Facet field ("domains", "publics", "methods") → facet key → label."""
+        return self._tables.facet_labels
+
+    @property
+    def table_names(self) -> list[str]:
+        """The contributor tag tables, by name as written in the mapping file."""
+        return sorted(self._tables.exact)
+
+    def table_name(self, name: str | None) -> str:
+        """The tag table called ``name`` (spacing and accents aside); "" for None or ""."""
+        if not name:
+            return ""
+        names = self._tables.table_names
+        table = names.get(name) or names.get(fold(name))
+        if table is None:
+            raise ValueError(f"unknown tag table {name!r}; known: {self.table_names}")
+        return table
+
+    def codes_for(
+        self, contributor: str | None, raw_tags: Iterable[str]
+    ) -> tuple[list[str], list[str]]:
+        """(sorted unique CIS codes, raw tags that map to none) for a contributor's tags."""
+        table = self.table_name(contributor)
+        codes: set[str] = set()
+        unknown = []
+        for tag in raw_tags:
+            found = self._codes_of(table, tag)
+            codes.update(found)
+            if not found:
+                unknown.append(tag)
+        return sorted(codes), unknown
+
+    def facets_for(self, codes: Iterable[str]) -> dict[str, list[str]]:
+        """Facet field → sorted facet keys whose codes meet ``codes``."""
+        wanted = set(codes)
+        return {
+            field: sorted(key for key, members in facets.items() if members & wanted)
+            for field, facets in self._tables.facet_codes.items()
+        }
+
+    def split_tags(self, contributor: str | None, text: str) -> list[str]:
+        """Raw tags of one string, cut at ; | , and / unless the cut would break a known tag."""
+        table = self.table_name(contributor)
+        tags: list[str] = []
+        for piece in _STRONG_SEPARATORS.split(text):
+            tags.extend(self._merge_known(table, _WEAK_SEPARATORS.split(piece)))
+        return [tag for tag in tags if tag]
+
+    def _merge_known(self, table: str, parts: list[str]) -> Iterator[str]:
+        """Rejoin weak-separated ``parts`` (words and separators alternate) into known tags."""
+        words, separators = parts[0::2], parts[1::2]
+        start = 0
+        while start < len(words):
+            longest = min(len(words), start + _MAX_MERGED_PIECES)
+            stop = next(
+                (
+                    stop
+                    for stop in range(longest, start + 1, -1)
+                    if self._codes_of(table, _rejoin(words, separators, start, stop))
+                ),
+                start + 1,
+            )
+            yield _rejoin(words, separators, start, stop)
+            start = stop
+
+    def _codes_of(self, table: str, tag: str) -> tuple[str, ...]:
+        """Codes of one raw tag: the table's exact entry, its folded one, or a code or label."""
+        key = (table, tag)
+        found = self._lookups.get(key)
+        if found is None:
+            tables, folded = self._tables, fold(tag)
+            found = (
+                tables.exact.get(table, {}).get(tag)
+                or tables.folded.get(table, {}).get(folded)
+                or tables.generic.get(folded, ())
+            )
+            self._lookups[key] = found
+        return found
+
+
+def _rejoin(words: list[str], separators: list[str], start: int, stop: int) -> str:
+    """``words[start:stop]`` with the separators that were written between them."""
+    between = [*separators[start : stop - 1], ""]
+    return "".join(w + s for w, s in zip(words[start:stop], between, strict=True)).strip()
