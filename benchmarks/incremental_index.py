@@ -21,8 +21,8 @@ from cis.raw_store import RawStore
 from cis.settings import Settings
 from cis_devtools.fixture_sites.corpus import write_raw_store
 from engines.sqlite.engine import SqliteEngine
-from indexer.increments import IndexReport
 from indexer.pipeline import apply_increments, rebuild
+from indexer.report import IndexReport
 
 RERUN = "20261102T000000000Z"
 

@@ -1,4 +1,4 @@
-"""ListingEntry point of ``cis crawl``: run the chosen sources' spiders, return their reports.
+"""Entry point of ``cis crawl``: run the chosen sources' spiders, return their reports.
 
 Key concepts: Twisted's reactor cannot be restarted in one process, so every call to
 ``crawl`` runs Scrapy in a fresh child process (multiprocessing "spawn"); all the chosen

@@ -1,4 +1,4 @@
-"""What `cis index` re-clusters, and the report of an indexing run.
+"""What `cis index` re-clusters: the sources whose run, or whose merge rules, changed.
 
 Key concepts: a source is re-clustered when its latest raw-store run differs from the
 one the index was built from (a new or re-crawled source: only its items are normalised
@@ -11,64 +11,15 @@ projects its listings touch; the other projects are neither rebuilt nor rewritte
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from cis.raw_store import RawStore
-from engines.base import WriteStats
-from indexer.dedup.overrides import Overrides, listing_key
+from indexer.dedup.overrides import Overrides
 from indexer.dedup.state import DedupState, recluster
 from indexer.index_state import IndexState
-from indexer.listings.listing import Listing
-from indexer.listings.reader import ListingReader, ReadReport
-
-
-@dataclass
-class IndexReport:
-    """Counts and timings of one indexing run, printed by the CLI."""
-
-    job: str
-    full_build: str = ""  # why every source was clustered; "" for an incremental run
-    idle: bool = False  # nothing new since the last run: nothing was loaded or written
-    read: ReadReport = field(default_factory=ReadReport)
-    reclustered: dict[str, str] = field(default_factory=dict)  # source -> why
-    listings: int = 0  # listings normalised by this run
-    projects: int = 0  # projects in the index after the run
-    multi_source: int = 0
-    write: WriteStats = field(default_factory=WriteStats)
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        """A few lines for the admin."""
-        if self.idle:
-            return f"{self.job}: nothing new since the last run ({self.projects:,} projects)"
-        read, write = self.read, self.write
-        named = ", ".join(f"{source} ({why})" for source, why in sorted(self.reclustered.items()))
-        mode = f"full build ({self.full_build})" if self.full_build else "incremental"
-        lines = [
-            f"{self.job}: {mode}, {len(self.reclustered)} source(s) re-clustered"
-            + (f": {named}" if named and not self.full_build else ""),
-            f"read {read.raw_items:,} raw items of {read.sources} source(s)"
-            f" → {self.listings:,} listings ({sum(read.rejected.values()):,} rejected)",
-            f"written {write.written:,}, deleted {write.deleted:,}, failed {write.failed:,}"
-            f" into {write.target or '-'}",
-            f"the index holds {self.projects:,} projects"
-            f" ({self.multi_source:,} listed by several contributors)",
-            "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()),
-        ]
-        lines += [f"rejected {n:,}: {reason}" for reason, n in read.rejected.most_common()]
-        return "\n".join(lines)
-
-
-@contextmanager
-def timed(report: IndexReport, step: str) -> Iterator[None]:
-    """Add the time spent in the block to ``report.seconds[step]``."""
-    started = time.perf_counter()
-    yield
-    report.seconds[step] = report.seconds.get(step, 0.0) + time.perf_counter() - started
+from indexer.listings.listing import Listing, listing_key
+from indexer.listings.reader import ListingReader
+from indexer.report import IndexReport, timed
 
 
 class Change(NamedTuple):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from cis.files import write_atomic
 from cis.records import Project
+from cis.settings import Settings
 from indexer.dedup.params import STATE_VERSION
 from indexer.dedup.state import DedupState
 
@@ -113,3 +114,8 @@ def fingerprint(project: Project) -> str:
         for ref in project["sources"]
     ]
     return hashlib.sha1(json.dumps(stable, sort_keys=True).encode()).hexdigest()
+
+
+def state_files(settings: Settings, engine_name: str) -> StateFiles:
+    """Where the states of ``engine_name``'s index live."""
+    return StateFiles.of(settings.data_dir, engine_name, settings.index_alias)

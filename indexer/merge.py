@@ -26,9 +26,8 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any, cast
 
 from cis.records import GeoPrecision, Project, SourceRef
-from indexer.dedup.overrides import listing_key
 from indexer.dedup.shingles import normalise_text
-from indexer.listings.listing import Listing
+from indexer.listings.listing import Listing, listing_key
 
 PRECISION: dict[GeoPrecision, int] = {"commune": 3, "departement": 2, "region": 1, "none": 0}
 FIRST_NON_EMPTY = ("organisation", "website", "image", "siret", "legal_status", "date")

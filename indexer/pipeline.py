@@ -16,28 +16,18 @@ fails before any work.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from cis.raw_store import RawStore
 from cis.records import Project
 from cis.settings import Settings
 from engines import Engine, open_engine
-from indexer.dedup.overrides import Overrides, listing_key
+from indexer.dedup.overrides import Overrides, overrides_path
 from indexer.dedup.params import STATE_VERSION
 from indexer.dedup.state import DedupState, build_state
-from indexer.increments import IndexReport, find_changes, latest_runs, recluster_changes, timed
-from indexer.index_state import IndexState, StateFiles, fingerprint
+from indexer.increments import find_changes, latest_runs, recluster_changes
+from indexer.index_state import IndexState, StateFiles, fingerprint, state_files
+from indexer.listings.listing import listing_key
 from indexer.listings.reader import ListingReader
-
-
-def overrides_path(settings: Settings) -> Path:
-    """The admins' never/always-merge rules."""
-    return settings.data_dir / "dedup-overrides.json"
-
-
-def state_files(settings: Settings, engine_name: str) -> StateFiles:
-    """Where the states of ``engine_name``'s index live."""
-    return StateFiles.of(settings.data_dir, engine_name, settings.index_alias)
+from indexer.report import IndexReport, timed
 
 
 def rebuild(settings: Settings, engine: Engine | None = None) -> IndexReport:

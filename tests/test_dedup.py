@@ -12,12 +12,12 @@ from datasketch import MinHash
 
 from cis.records import Address
 from indexer.dedup.clustering import Corpus, cluster
-from indexer.dedup.overrides import Overrides, listing_key
+from indexer.dedup.overrides import Overrides
 from indexer.dedup.params import LSH_BANDS, LSH_ROWS, NUM_PERM, SCHEME, SEED
 from indexer.dedup.report import report_rows, write_csv
 from indexer.dedup.shingles import listing_text, shingle_hashes, signatures
 from indexer.dedup.state import DedupState, build_state, recluster
-from indexer.listings.listing import Listing
+from indexer.listings.listing import Listing, listing_key
 from tests.factories import MOULINS, RENNES, VICHY
 
 REPAIR = (

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+import cis.text
 from engines import Engine
 from engines.base import BBox, SearchRequest
 from tests.factories import catalogue, project
@@ -131,3 +134,22 @@ def test_a_rebuild_replaces_the_whole_content(engine: Engine) -> None:
 
 def test_health_reports_the_engine(engine: Engine) -> None:
     assert engine.health()["engine"] == engine.name
+
+
+def test_the_query_text_is_folded_once_per_search(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine.replace_all(catalogue())
+    folded: list[str] = []
+
+    def counting_fold(text: str) -> str:
+        folded.append(text)
+        return real_fold(text)
+
+    real_fold = cis.text.fold
+    monkeypatch.setattr(cis.text, "fold", counting_fold)
+    request = SearchRequest(
+        text="épicerie Moulins", filters={"domain": ("inclusion",), "region": ("84",)}
+    )
+    engine.search(request)
+    assert folded == ["épicerie Moulins"]

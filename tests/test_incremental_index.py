@@ -28,11 +28,11 @@ from crawlers.run import crawl
 from engines import Engine
 from engines.base import SearchRequest
 from engines.sqlite.engine import SqliteEngine
-from indexer.dedup.overrides import Overrides
+from indexer.dedup.overrides import Overrides, overrides_path
 from indexer.dedup.state import DedupState
-from indexer.increments import IndexReport
-from indexer.index_state import IndexState, fingerprint
-from indexer.pipeline import apply_increments, full_build, overrides_path, rebuild, state_files
+from indexer.index_state import IndexState, fingerprint, state_files
+from indexer.pipeline import apply_increments, full_build, rebuild
+from indexer.report import IndexReport
 
 PROJECTS = 150
 RECRAWLED = "fx-html"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cis.records import Address, Location
-from indexer.dedup.overrides import listing_key
+from indexer.listings.listing import listing_key
 from indexer.merge import assign_ids, member_hash, merge_cluster, merge_clusters
 from tests.test_dedup import AT_MOULINS, GARDEN, make_listing
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer.dedup.clustering import cluster
-from indexer.dedup.overrides import Overrides, listing_key
-from indexer.listings.listing import Listing
+from indexer.dedup.overrides import Overrides
+from indexer.listings.listing import Listing, listing_key
 from tests.test_dedup import AT_RENNES, GARDEN, GROCERY, groups, make_listing
 
 

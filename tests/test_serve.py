@@ -13,6 +13,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cis_devtools.localnode.node import free_port
 from engines.sqlite.engine import SqliteEngine
 from tests.factories import catalogue
@@ -39,6 +41,7 @@ def wait_until_up(url: str, deadline_s: float = DEADLINE_S) -> None:
     raise TimeoutError(f"nothing answered at {url}")
 
 
+@pytest.mark.slow
 def test_gunicorn_serves_the_search_api(tmp_path: Path) -> None:
     SqliteEngine(tmp_path / "cis.sqlite3").replace_all(catalogue())
     port = free_port()
@@ -62,6 +65,7 @@ def test_gunicorn_serves_the_search_api(tmp_path: Path) -> None:
         server.wait(timeout=DEADLINE_S)
 
 
+@pytest.mark.slow
 def test_the_demo_crawls_indexes_and_serves_the_fixture_sites(tmp_path: Path) -> None:
     """README command (1): `cis demo`, end to end, answering over HTTP."""
     port = free_port()

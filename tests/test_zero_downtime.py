@@ -8,6 +8,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from cis_devtools.fixture_sites.corpus import write_raw_store
 from engines import Engine
 from engines.base import SearchRequest
@@ -15,6 +17,8 @@ from engines.elastic.engine import ElasticsearchEngine
 from engines.sqlite.engine import SqliteEngine
 from search_service import create_app
 from tests.synthetic_projects import synthetic_projects
+
+pytestmark = pytest.mark.slow
 
 COUNT = 5_000
 

@@ -17,11 +17,10 @@ from cis.errors import CisError
 from cis.settings import Settings
 from engines import open_engine
 from indexer.dedup.clustering import Clustering, ScoredPair, override_pairs
-from indexer.dedup.overrides import Overrides
+from indexer.dedup.overrides import Overrides, overrides_path
 from indexer.dedup.report import SEPARATOR, ReportRow, report_rows, write_csv
 from indexer.dedup.state import DedupState
-from indexer.index_state import IndexState, StateFiles
-from indexer.pipeline import overrides_path, state_files
+from indexer.index_state import IndexState, StateFiles, state_files
 
 RuleAction = Literal["never", "always", "forget"]
 

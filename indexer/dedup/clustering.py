@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import NamedTuple
 
-from indexer.dedup.overrides import MergeSets, Overrides, listing_key
+from indexer.dedup.merge_sets import MergeSets
+from indexer.dedup.overrides import Overrides
 from indexer.dedup.params import (
     JACCARD_THRESHOLD,
     commune,
@@ -32,7 +33,7 @@ from indexer.dedup.params import (
     titles_agree,
 )
 from indexer.dedup.shingles import SketchIndex, listing_text
-from indexer.listings.listing import Listing
+from indexer.listings.listing import Listing, listing_key
 
 STRENGTH = {
     "always": 0, "page": 1, "siret": 2, "website": 3, "name": 4, "siret+text": 5,

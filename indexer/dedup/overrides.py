@@ -11,27 +11,27 @@ for a pair drops the other kind for that pair.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from cis.files import write_atomic
-from indexer.listings.listing import Listing
+from cis.settings import Settings
 
 RuleKind = Literal["never", "always"]
 Pair = tuple[str, str]
-
-
-def listing_key(listing: Listing) -> str:
-    """The stable name of a listing: its contributor id and page URL."""
-    return f"{listing.source}|{listing.url}"
 
 
 def _pair(a: str, b: str) -> Pair:
     if a == b:
         raise ValueError(f"a merge rule needs two different listings, got {a!r} twice")
     return (a, b) if a < b else (b, a)
+
+
+def overrides_path(settings: Settings) -> Path:
+    """The admins' never/always-merge rules."""
+    return settings.data_dir / "dedup-overrides.json"
 
 
 @dataclass
@@ -82,60 +82,3 @@ class Overrides:
             yield "never", a, b
         for a, b in sorted(self.always):
             yield "always", a, b
-
-
-class MergeSets:
-    """Union-find over listing slots that refuses unions breaking a never rule or a guard.
-
-    Each set remembers its contributors, its communes and the slots it must never hold;
-    ``union`` checks them before joining, so a chain of links cannot smuggle two listings
-    that a rule keeps apart into one project.
-    """
-
-    def __init__(
-        self, groups: Mapping[int, tuple[str, str]], never: Iterable[tuple[int, int]]
-    ) -> None:
-        # groups: slot -> (contributor id, commune code or "")
-        self.parent = {slot: slot for slot in groups}
-        self.sources = {s: {src} for s, (src, _) in groups.items()}
-        self.communes = {s: {c} - {""} for s, (_, c) in groups.items()}
-        self.never: dict[int, set[int]] = {}
-        for a, b in never:
-            self.never.setdefault(a, set()).add(b)
-            self.never.setdefault(b, set()).add(a)
-
-    def find(self, slot: int) -> int:
-        """The representative slot of ``slot``'s set."""
-        root = slot
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[slot] != root:  # path compression
-            self.parent[slot], slot = root, self.parent[slot]
-        return root
-
-    def union(self, a: int, b: int, *, guarded: bool, text: bool) -> bool:
-        """Join the sets of ``a`` and ``b`` unless a rule forbids it; True when joined."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return True
-        if any(self.find(x) == rb for x in self.never.get(ra, ())):
-            return False
-        if guarded and self.sources[ra] & self.sources[rb]:
-            return False  # one contributor does not list one project twice
-        ca, cb = self.communes[ra], self.communes[rb]
-        if text and not (ca <= cb or cb <= ca):
-            return False  # text may not bridge two communes
-        if len(self.sources[ra]) < len(self.sources[rb]):
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.sources[ra] |= self.sources.pop(rb)
-        self.communes[ra] |= self.communes.pop(rb)
-        self.never.setdefault(ra, set()).update(self.never.pop(rb, ()))
-        return True
-
-    def groups(self) -> list[list[int]]:
-        """Every set as a sorted list of slots, sets ordered by their smallest slot."""
-        sets: dict[int, list[int]] = {}
-        for slot in sorted(self.parent):
-            sets.setdefault(self.find(slot), []).append(slot)
-        return list(sets.values())

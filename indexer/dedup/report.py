@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.dedup.clustering import Clustering, ScoredPair
-from indexer.dedup.overrides import listing_key
 from indexer.dedup.params import commune
 from indexer.dedup.state import DedupState
+from indexer.listings.listing import listing_key
 
 COLUMNS = ("project_id", "size", "keys", "titles", "communes", "links", "refused")
 SEPARATOR = " ; "

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from cis.records import Project
 from indexer.dedup.clustering import Clustering, Corpus, cluster_slots
-from indexer.dedup.overrides import Overrides, listing_key
+from indexer.dedup.overrides import Overrides
 from indexer.dedup.params import STATE_VERSION
 from indexer.dedup.shingles import SketchIndex
-from indexer.listings.listing import Listing
+from indexer.listings.listing import Listing, listing_key
 from indexer.merge import merge_clusters
 
 

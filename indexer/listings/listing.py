@@ -34,3 +34,8 @@ class Listing:
     methods: list[str] = field(default_factory=list)
     raw_tags: list[str] = field(default_factory=list)  # as the contributor wrote them
     unknown_tags: list[str] = field(default_factory=list)  # raw tags with no CIS code
+
+
+def listing_key(listing: Listing) -> str:
+    """The stable name of a listing: its contributor id and page URL."""
+    return f"{listing.source}|{listing.url}"

@@ -63,7 +63,7 @@ def _jsonld(entry: SiteEntry) -> dict[str, Any]:
     project = entry.project
     data: dict[str, Any] = {
         "@context": _SCHEMA,
-        "@type": "WorldProject",
+        "@type": "Project",
         "name": entry.title,
         "description": entry.summary,
         "url": f"{origin(SITE)}{_href(entry)}",
@@ -126,7 +126,7 @@ def _microdata(entry: SiteEntry) -> str:
             "</span></div>"
         )
     inner = "\n  ".join(parts)
-    return f'<div itemscope itemtype="{_SCHEMA}/WorldProject">\n  {inner}\n</div>'
+    return f'<div itemscope itemtype="{_SCHEMA}/Project">\n  {inner}\n</div>'
 
 
 def _opengraph(entry: SiteEntry) -> str:
