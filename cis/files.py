@@ -12,6 +12,23 @@ def write_atomic(path: Path, text: str) -> None:
     tmp = path.parent / f".{path.name}.tmp"
     with tmp.open("w", encoding="utf-8") as file:
         file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(tmp, path)
+    replace_durably(tmp, path)
+
+
+def replace_durably(source: Path, target: Path) -> None:
+    """Rename ``source`` over ``target`` once its bytes are on disk; then make the rename last.
+
+    Without the first fsync a crash may leave ``target`` renamed but empty; without the
+    second, the rename itself may be lost and the old file come back.
+    """
+    _fsync(source, os.O_RDONLY)
+    os.replace(source, target)
+    _fsync(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+
+
+def _fsync(path: Path, flags: int) -> None:
+    descriptor = os.open(path, flags)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -37,6 +37,16 @@ def _flag(value: str) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off")
 
 
+def _share(value: str) -> float:
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise ValueError("must be a share between 0 and 1")
+    return share
+
+
 def _project_path(value: str) -> Path:
     """A path; a relative one is taken from the project root, not the working directory."""
     path = Path(value)
@@ -80,6 +90,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder of contributor configs (one file per source).",
         _project_path,
     ),
+    Setting(
+        "shrink_limit",
+        "0.2",
+        "Largest share of the live projects one index run may remove (more needs --allow-shrink).",
+        _share,
+    ),
     Setting("host", "127.0.0.1", "Address `cis serve` binds to."),
     Setting("port", "8000", "Port `cis serve` listens on.", _whole_number),
     Setting("workers", "2", "gunicorn worker processes for `cis serve`.", _whole_number),
@@ -122,6 +138,7 @@ class Settings:
     elasticsearch_url: str
     index_alias: str
     sources_dir: Path
+    shrink_limit: float
     host: str
     port: int
     workers: int

@@ -39,13 +39,13 @@ def sources(args: argparse.Namespace, settings: Settings) -> int:
 
 def index(args: argparse.Namespace, settings: Settings) -> int:
     """Apply the raw store's changes to the live index."""
-    print(apply_increments(settings).summary())
+    print(apply_increments(settings, allow_shrink=args.allow_shrink).summary())
     return 0
 
 
 def reindex(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild everything from the raw store and swap it in."""
-    print(rebuild(settings).summary())
+    print(rebuild(settings, allow_shrink=args.allow_shrink).summary())
     return 0
 
 

@@ -11,13 +11,14 @@ import dataclasses
 import shutil
 
 from cis.settings import Settings
-from cis_cli.commands import reindex, serve
+from cis_cli.commands import serve
 from cis_devtools.fixture_sites import SOURCES_DIR, generate_sites, serve_sites
 from cis_devtools.localnode.install import NodeSetupError, find_java
 from cis_devtools.localnode.node import LocalNode
 from crawlers.report import format_report_table
 from crawlers.run import crawl as run_crawl
 from engines import open_engine
+from indexer.pipeline import rebuild
 
 # Fixed ports keep the fixture sites' URLs, hence project ids, the same across demos.
 DEMO_SITES_FIRST_PORT = 8101
@@ -36,7 +37,8 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
             crawl_settings, sorted(base_urls), sources_dir=SOURCES_DIR, base_urls=base_urls
         )
     print(format_report_table(reports))
-    reindex(args, settings)
+    # The demo's fixture world replaces whatever an earlier demo indexed, smaller or not.
+    print(rebuild(settings, allow_shrink=True).summary())
     return 0 if args.no_serve else serve(args, settings)
 
 

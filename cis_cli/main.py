@@ -39,8 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument(
         "folders", nargs="*", type=Path, metavar="FOLDER", help="check: (default: CIS_SOURCES_DIR)"
     )
-    _add(sub, "index", "index", "apply new, changed and vanished projects to the live index")
-    _add(sub, "reindex", "reindex", "rebuild the whole index from the raw store, swap it in")
+    index = _add(
+        sub, "index", "index", "apply new, changed and vanished projects to the live index"
+    )
+    reindex = _add(
+        sub, "reindex", "reindex", "rebuild the whole index from the raw store, swap it in"
+    )
+    for writer in (index, reindex):
+        writer.add_argument(
+            "--allow-shrink",
+            action="store_true",
+            help="write even if it removes more than CIS_SHRINK_LIMIT of the live projects",
+        )
     _add_dedup(sub)
     serve = _add(sub, "serve", "serve", "serve the search API with gunicorn")
     serve.add_argument("--port", type=int, help="port (default: CIS_PORT)")

@@ -27,6 +27,18 @@ class EngineUnavailable(EngineError):
     """The engine cannot be reached (down, wrong URL, not started)."""
 
 
+class RejectedDocuments(EngineError):
+    """The engine refused some documents: the write was abandoned, the live index untouched."""
+
+    def __init__(self, failed: int, total: int, reasons: list[str]) -> None:
+        first = "; ".join(reasons[:3])
+        super().__init__(
+            f"{failed:,} of {total:,} documents rejected, the live index is unchanged; first: {first}"
+        )
+        self.failed = failed
+        self.reasons = reasons
+
+
 @dataclass(frozen=True)
 class BBox:
     """A map viewport in WGS84 degrees."""
@@ -84,11 +96,10 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class WriteStats:
-    """What a write did: documents written, deleted, failed, and where (index name)."""
+    """What a write did: documents written, deleted, and where (index name or file)."""
 
     written: int = 0
     deleted: int = 0
-    failed: int = 0
     target: str = ""
 
 
@@ -102,11 +113,26 @@ class Engine(Protocol):
         ...
 
     def replace_all(self, projects: Iterable[Project]) -> WriteStats:
-        """Build a fresh index from ``projects`` and swap it in atomically (zero downtime)."""
+        """Build a fresh index from ``projects`` and swap it in atomically (zero downtime).
+
+        Raises RejectedDocuments, the fresh index dropped, if any document is refused.
+        """
         ...
 
     def apply_changes(self, upserts: Iterable[Project], deletions: Iterable[str]) -> WriteStats:
-        """Add or replace ``upserts`` and remove the ``deletions`` ids in the live index."""
+        """Upsert and delete on a copy of the live index, then swap the copy in atomically.
+
+        The live index is never written in place: a write killed at any moment leaves it
+        whole, and readers never need write access. Raises RejectedDocuments like
+        ``replace_all``.
+        """
+        ...
+
+    def remove_leftovers(self) -> list[str]:
+        """Remove what killed writes left behind (copies, fresh indices); say what went.
+
+        Only safe while no other write runs: the indexer calls it under its run lock.
+        """
         ...
 
     def search(self, request: SearchRequest) -> SearchResult:

@@ -91,6 +91,18 @@ class StateFiles:
         """Record the ids an engine write is about to touch, before it starts."""
         write_atomic(self.journal, json.dumps(sorted(ids)))
 
+    def remove_stale(self, state: IndexState) -> list[str]:
+        """Remove what a run killed in its commit left: other dedup folders, temporary files."""
+        folders = sorted(self.dedup_root.iterdir()) if self.dedup_root.is_dir() else []
+        stale = [f for f in folders if f.name != state.dedup]
+        stale += sorted(self.index.parent.glob(".*.tmp")) if self.index.parent.is_dir() else []
+        for path in stale:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        return [path.name for path in stale]
+
     def commit(self, state: IndexState, dedup: DedupState) -> None:
         """Save ``dedup`` in a new folder, then ``state`` naming it, then drop what they replace."""
         generation = f"{int(state.dedup or 0) + 1:06d}"

@@ -10,8 +10,9 @@ diffed against the live index, when there is no dedup state yet, when it was bui
 another ``STATE_VERSION``, or when replaced listings' dead slots outnumber the live ones
 (the full build compacts them). Ids stay stable on both paths: a project keeps the id
 most of its listings had. Both jobs commit their states only after the engine write
-succeeded (``indexer.index_state``). The engine is checked first, so an unreachable engine
-fails before any work.
+succeeded (``indexer.index_state``). Before any work both check the raw store and the
+engine, take the run lock and remove what killed runs left behind; before the write,
+the shrink guard (``indexer.guards``).
 """
 
 from __future__ import annotations
@@ -23,51 +24,85 @@ from engines import Engine, open_engine
 from indexer.dedup.overrides import Overrides, overrides_path
 from indexer.dedup.params import STATE_VERSION
 from indexer.dedup.state import DedupState, build_state
-from indexer.increments import find_changes, latest_runs, recluster_changes
+from indexer.guards import check_raw_store, check_shrink, index_lock
+from indexer.increments import Change, find_changes, latest_runs, recluster_changes
 from indexer.index_state import IndexState, StateFiles, fingerprint, state_files
 from indexer.listings.listing import listing_key
 from indexer.listings.reader import ListingReader
 from indexer.report import IndexReport, timed
 
 
-def rebuild(settings: Settings, engine: Engine | None = None) -> IndexReport:
+def rebuild(
+    settings: Settings, engine: Engine | None = None, *, allow_shrink: bool = False
+) -> IndexReport:
     """Build everything and swap it in as the live index."""
     engine = engine or open_engine(settings)
     engine.health()
-    files, report = state_files(settings, engine.name), IndexReport("reindex", "cis reindex")
-    state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
-    dedup = full_build(settings, state, overrides, report)
-    files.mark_unsure({*state.fingerprints, *files.unsure(), *dedup.projects})
-    with timed(report, "write"):
-        report.write = engine.replace_all(dedup.projects.values())
-    state.fingerprints = {pid: fingerprint(p) for pid, p in dedup.projects.items()}
-    _commit(files, state, dedup, overrides, report)
+    check_raw_store(settings)
+    with index_lock(settings):
+        files, report = state_files(settings, engine.name), IndexReport("reindex", "cis reindex")
+        state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
+        report.leftovers = [*engine.remove_leftovers(), *files.remove_stale(state)]
+        dedup = full_build(settings, state, overrides, report)
+        _check_shrink(engine, state, dedup, settings, allow_shrink)
+        files.mark_unsure({*state.fingerprints, *files.unsure(), *dedup.projects})
+        with timed(report, "write"):
+            report.write = engine.replace_all(dedup.projects.values())
+        state.fingerprints = {pid: fingerprint(p) for pid, p in dedup.projects.items()}
+        _commit(files, state, dedup, overrides, report)
     return report
 
 
-def apply_increments(settings: Settings, engine: Engine | None = None) -> IndexReport:
+def apply_increments(
+    settings: Settings, engine: Engine | None = None, *, allow_shrink: bool = False
+) -> IndexReport:
     """Re-cluster what changed in the raw store; write changed projects, delete vanished ones."""
     engine = engine or open_engine(settings)
     engine.health()
-    files, report = state_files(settings, engine.name), IndexReport("index")
-    state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
-    store, unsure = RawStore(settings.raw_dir), files.unsure()
-    changes = find_changes(store, state, overrides)
-    if state.dedup_version == STATE_VERSION and not (changes or unsure):
-        report.idle, report.projects = True, len(state.fingerprints)
-        return report
+    check_raw_store(settings)
+    with index_lock(settings):
+        files, report = state_files(settings, engine.name), IndexReport("index")
+        state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
+        report.leftovers = [*engine.remove_leftovers(), *files.remove_stale(state)]
+        store, unsure = RawStore(settings.raw_dir), files.unsure()
+        changes = find_changes(store, state, overrides)
+        if state.dedup_version == STATE_VERSION and not (changes or unsure):
+            report.idle, report.projects = True, len(state.fingerprints)
+            return report
+        dedup, touched = _recluster(settings, store, changes, state, overrides, report, files)
+        upserts, deletions = _diff(state, dedup, touched, unsure)
+        _check_shrink(engine, state, dedup, settings, allow_shrink)
+        files.mark_unsure([*(p["id"] for p in upserts), *deletions])
+        with timed(report, "write"):
+            report.write = engine.apply_changes(upserts, deletions)
+        _commit(files, state, dedup, overrides, report)
+    return report
+
+
+def _check_shrink(
+    engine: Engine, state: IndexState, dedup: DedupState, settings: Settings, allowed: bool
+) -> None:
+    """The shrink guard, on the listings the committed state says the live index holds."""
+    listed, kept = set(state.project_ids), set(dedup.ids_by_key())
+    remaining = len(dedup.projects)
+    check_shrink(engine.count(), listed, kept, remaining, settings.shrink_limit, allowed)
+
+
+def _recluster(
+    settings: Settings,
+    store: RawStore,
+    changes: list[Change],
+    state: IndexState,
+    overrides: Overrides,
+    report: IndexReport,
+    files: StateFiles,
+) -> tuple[DedupState, set[str]]:
+    """The dedup state after ``changes`` and the ids they touch (a full build if need be)."""
     dedup = _load_dedup(files, state, report)
     if dedup is None:
         dedup = full_build(settings, state, overrides, report)
-        touched = set(state.fingerprints) | set(dedup.projects)
-    else:
-        touched = recluster_changes(store, changes, state, dedup, overrides, report)
-    upserts, deletions = _diff(state, dedup, touched, unsure)
-    files.mark_unsure([*(p["id"] for p in upserts), *deletions])
-    with timed(report, "write"):
-        report.write = engine.apply_changes(upserts, deletions)
-    _commit(files, state, dedup, overrides, report)
-    return report
+        return dedup, set(state.fingerprints) | set(dedup.projects)
+    return dedup, recluster_changes(store, changes, state, dedup, overrides, report)
 
 
 def full_build(

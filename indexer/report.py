@@ -25,11 +25,13 @@ class IndexReport:
     multi_source: int = 0
     write: WriteStats = field(default_factory=WriteStats)
     seconds: dict[str, float] = field(default_factory=dict)
+    leftovers: list[str] = field(default_factory=list)  # removed: what killed runs left
 
     def summary(self) -> str:
         """A few lines for the admin."""
         if self.idle:
-            return f"{self.job}: nothing new since the last run ({self.projects:,} projects)"
+            idle = f"{self.job}: nothing new since the last run ({self.projects:,} projects)"
+            return "\n".join([idle, *self._cleaned()])
         read, write = self.read, self.write
         named = ", ".join(f"{source} ({why})" for source, why in sorted(self.reclustered.items()))
         mode = f"full build ({self.full_build})" if self.full_build else "incremental"
@@ -38,14 +40,19 @@ class IndexReport:
             + (f": {named}" if named and not self.full_build else ""),
             f"read {read.raw_items:,} raw items of {read.sources} source(s)"
             f" → {self.listings:,} listings ({sum(read.rejected.values()):,} rejected)",
-            f"written {write.written:,}, deleted {write.deleted:,}, failed {write.failed:,}"
-            f" into {write.target or '-'}",
+            f"written {write.written:,}, deleted {write.deleted:,} into {write.target or '-'}",
             f"the index holds {self.projects:,} projects"
             f" ({self.multi_source:,} listed by several contributors)",
             "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()),
         ]
         lines += [f"rejected {n:,}: {reason}" for reason, n in read.rejected.most_common()]
+        lines += self._cleaned()
         return "\n".join(lines)
+
+    def _cleaned(self) -> list[str]:
+        if not self.leftovers:
+            return []
+        return [f"removed what killed runs left: {', '.join(self.leftovers)}"]
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cis.settings import SETTINGS
 from cis_devtools.localnode.node import free_port
 
 COMMANDS = ["crawl", "sources", "dedup", "index", "reindex", "serve", "demo", "es", "settings"]
@@ -57,7 +58,7 @@ def test_an_unknown_source_is_named(tmp_path: object) -> None:
 def test_settings_table_lists_every_variable() -> None:
     table = cis("settings").stdout
     assert "| `CIS_ELASTICSEARCH_URL` | `` |" in table
-    assert table.count("| `CIS_") == 16
+    assert table.count("| `CIS_") == len(SETTINGS)
 
 
 def test_the_readme_settings_table_is_the_generated_one() -> None:

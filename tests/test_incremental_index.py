@@ -30,7 +30,7 @@ from engines.base import SearchRequest
 from engines.sqlite.engine import SqliteEngine
 from indexer.dedup.overrides import Overrides, overrides_path
 from indexer.dedup.state import DedupState
-from indexer.index_state import IndexState, fingerprint, state_files
+from indexer.index_state import IndexState, StateFiles, fingerprint, state_files
 from indexer.pipeline import apply_increments, full_build, rebuild
 from indexer.report import IndexReport
 
@@ -220,7 +220,7 @@ def test_a_changed_merge_rule_is_applied_by_the_next_index_run(
 
 
 def test_a_run_that_dies_after_the_engine_write_is_repaired_by_the_next(
-    raw_stores: RawStores, tmp_path: Path
+    raw_stores: RawStores, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine = SqliteEngine(tmp_path / "cis.sqlite3")
     settings = settings_with(raw_stores.before, tmp_path / "data")
@@ -228,13 +228,16 @@ def test_a_run_that_dies_after_the_engine_write_is_repaired_by_the_next(
     before, files = live_index(engine), state_files(settings, engine.name)
     committed = files.index.read_bytes()
     swap_raw(settings, raw_stores.after)
-    blocker = files.index.parent / f".{files.index.name}.tmp"  # write_atomic's temporary
-    blocker.mkdir()  # the state cannot be written: the run dies between write and commit
-    with pytest.raises(IsADirectoryError):
-        apply_increments(settings, engine)
+
+    def dies(*args: object) -> None:  # the run dies between the engine write and the commit
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(StateFiles, "commit", dies)
+        with pytest.raises(KeyboardInterrupt):
+            apply_increments(settings, engine)
     assert files.index.read_bytes() == committed
     assert live_index(engine) != before
-    blocker.rmdir()
     swap_raw(settings, raw_stores.before)  # the states never saw the new run: nothing changed
     apply_increments(settings, engine)
     assert live_index(engine) == before

@@ -1,16 +1,26 @@
 """The production engine: Elasticsearch, documents always served behind an alias.
 
-Key concepts (alias migration): concrete indices are timestamped; a full rebuild
-creates a fresh index, bulk-loads it with refresh off, refreshes, then moves the alias
-in ONE atomic ``update_aliases`` call and deletes the old index. Searches run against
-the alias, so they see the old index or the new one, never a partial one; a crash
-mid-load leaves the alias on the old index.
+Key concepts (alias migration): concrete indices are timestamped and never written once
+they are live. A full rebuild creates a fresh index, bulk-loads it with refresh off,
+refreshes, then moves the alias in ONE atomic ``update_aliases`` call and deletes the
+old index. An increment does the same on a *clone* of the live index (the clone API
+hard-links its segments, so copying costs little whatever the size), which it writes,
+refreshes and swaps in. Searches run against the alias, so they see the old index or
+the new one, never a partial one; a write killed at any moment leaves the alias on the
+old index and an orphan index that the next run deletes (``remove_leftovers``). Any
+rejected document abandons the write (``RejectedDocuments``).
+
+Why clones rather than generation-filtered documents in one index: the guarantee is the
+rebuild's own, one alias move; reads keep plain ids, counts and ``GET``; and there is no
+filter on every query nor a purge of superseded documents to run and get right.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +35,7 @@ from engines.base import (
     EngineError,
     EngineUnavailable,
     FacetCount,
+    RejectedDocuments,
     SearchRequest,
     SearchResult,
     WriteStats,
@@ -37,6 +48,31 @@ BULK_THREADS = 2
 # While a fresh index loads nobody searches it: no refresh, no per-request fsync.
 LOADING_SETTINGS = {"refresh_interval": "-1", "translog.durability": "async"}
 LIVE_SETTINGS = {"refresh_interval": None, "translog.durability": "request"}
+# The clone API copies only a write-blocked index; the clone itself must take writes.
+WRITE_BLOCKED = {"index.blocks.write": True}
+WRITABLE = {"index.blocks.write": None}
+
+
+@dataclass
+class BulkOutcome:
+    """What one bulk load did: actions done, deletes of ids already gone, rejections."""
+
+    done: int = 0
+    missing: int = 0
+    rejected: list[str] = field(default_factory=list)  # "<id>: <error type>: <reason>"
+
+    def add(self, success: bool, info: dict[str, Any]) -> None:
+        """Count one action's answer."""
+        operation, result = next(iter(info.items()))
+        if success:
+            self.done += 1
+        elif operation == "delete" and result.get("status") == 404:
+            self.missing += 1
+        else:
+            error = result.get("error") or {}
+            reason = error.get("reason", "?") if isinstance(error, dict) else str(error)
+            kind = error.get("type", "error") if isinstance(error, dict) else "error"
+            self.rejected.append(f"{result.get('_id', '?')}: {kind}: {reason}")
 
 
 def es_document(project: Project) -> dict[str, Any]:
@@ -97,26 +133,38 @@ class ElasticsearchEngine:
         with translated_errors(self.url):
             old = self._indices_behind_alias()
             index = self._create_index(LOADING_SETTINGS)
-            try:
-                written, failed = self._bulk(projects, index)
+            with self._dropped_on_failure(index):
+                loaded = self._bulk_actions(_index_actions(projects), index)
+                _refuse_rejections(loaded)
                 self.client.indices.put_settings(index=index, settings=LIVE_SETTINGS)
                 self.client.indices.refresh(index=index)
-            except BaseException:
-                self.client.indices.delete(index=index, ignore_unavailable=True)
-                raise
             self._swap_alias(old, index)
-        return WriteStats(written=written, failed=failed, target=index)
+        return WriteStats(written=loaded.done, target=index)
 
     def apply_changes(self, upserts: Iterable[Project], deletions: Iterable[str]) -> WriteStats:
-        """Bulk upserts and deletes through the alias, then refresh."""
+        """Write a clone of the live index, refresh it, swap it in, delete the old one."""
         with translated_errors(self.url):
-            if not self._indices_behind_alias():
-                self._swap_alias([], self._create_index())
-            deletes = [{"_op_type": "delete", "_id": pid} for pid in deletions]
-            written, failed = self._bulk(upserts, self.alias)
-            deleted, _missing = self._bulk_actions(deletes, self.alias)
-            self.client.indices.refresh(index=self.alias)
-        return WriteStats(written=written, deleted=deleted, failed=failed, target=self.alias)
+            old = self._indices_behind_alias()
+            index = self._clone(old[0]) if old else self._create_index()
+            with self._dropped_on_failure(index):
+                written = self._bulk_actions(_index_actions(upserts), index)
+                deletes = ({"_op_type": "delete", "_id": pid} for pid in deletions)
+                deleted = self._bulk_actions(deletes, index)
+                _refuse_rejections(written, deleted)
+                self.client.indices.refresh(index=index)
+            self._swap_alias(old, index)
+        return WriteStats(written=written.done, deleted=deleted.done, target=index)
+
+    def remove_leftovers(self) -> list[str]:
+        """Delete this alias's timestamped indices that the alias does not point at."""
+        pattern = re.compile(rf"{re.escape(self.alias)}-\d{{20}}")
+        with translated_errors(self.url):
+            live = set(self._indices_behind_alias())
+            names = self.client.indices.get(index=f"{self.alias}-*", expand_wildcards="all")
+            orphans = sorted(n for n in names if pattern.fullmatch(n) and n not in live)
+            if orphans:
+                self.client.indices.delete(index=",".join(orphans))
+        return orphans
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Hits, exact total and multi-select facet counts."""
@@ -167,12 +215,33 @@ class ElasticsearchEngine:
         except NotFoundError:
             return []
 
+    def _new_index_name(self) -> str:
+        return f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+
     def _create_index(self, overrides: dict[str, Any] | None = None) -> str:
-        index = f"{self.alias}-{datetime.now(UTC):%Y%m%d%H%M%S%f}"
+        index = self._new_index_name()
         body = load_mapping("projects")
         settings = {**body["settings"], **(overrides or {})}
         self.client.indices.create(index=index, settings=settings, mappings=body["mappings"])
         return index
+
+    def _clone(self, live: str) -> str:
+        """A writable copy of ``live`` (the block lasts only while the clone is taken)."""
+        target = self._new_index_name()
+        self.client.indices.put_settings(index=live, settings=WRITE_BLOCKED)
+        try:
+            self.client.indices.clone(index=live, target=target, settings=WRITABLE)
+        finally:
+            self.client.indices.put_settings(index=live, settings=WRITABLE)
+        return target
+
+    @contextmanager
+    def _dropped_on_failure(self, index: str) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            self.client.indices.delete(index=index, ignore_unavailable=True)
+            raise
 
     def _swap_alias(self, old: list[str], new: str) -> None:
         actions: list[dict[str, Any]] = [{"remove": {"index": i, "alias": self.alias}} for i in old]
@@ -181,15 +250,11 @@ class ElasticsearchEngine:
         for index in old:
             self.client.indices.delete(index=index, ignore_unavailable=True)
 
-    def _bulk(self, projects: Iterable[Project], index: str) -> tuple[int, int]:
-        actions = ({"_id": p["id"], "_source": es_document(p)} for p in projects)
-        return self._bulk_actions(actions, index)
-
-    def _bulk_actions(self, actions: Iterable[dict[str, Any]], index: str) -> tuple[int, int]:
+    def _bulk_actions(self, actions: Iterable[dict[str, Any]], index: str) -> BulkOutcome:
         # Two threads: one builds and serialises the next chunk while the other waits
         # for Elasticsearch to index the previous one.
-        ok = failed = 0
-        for success, _ in helpers.parallel_bulk(
+        outcome = BulkOutcome()
+        for success, info in helpers.parallel_bulk(
             self.client,
             actions,
             index=index,
@@ -198,5 +263,16 @@ class ElasticsearchEngine:
             raise_on_error=False,
             raise_on_exception=True,
         ):
-            ok, failed = ok + success, failed + (not success)
-        return ok, failed
+            outcome.add(success, info)
+        return outcome
+
+
+def _index_actions(projects: Iterable[Project]) -> Iterator[dict[str, Any]]:
+    return ({"_id": p["id"], "_source": es_document(p)} for p in projects)
+
+
+def _refuse_rejections(*outcomes: BulkOutcome) -> None:
+    rejected = [reason for outcome in outcomes for reason in outcome.rejected]
+    if rejected:
+        total = sum(o.done + o.missing + len(o.rejected) for o in outcomes)
+        raise RejectedDocuments(len(rejected), total, rejected)

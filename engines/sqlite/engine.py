@@ -1,20 +1,25 @@
 """The embedded default engine: one SQLite file (FTS5 + R*Tree) under the data folder.
 
-Key concepts: readers open the live file read-only per call; a full rebuild writes a
-sibling file and ``os.replace``s it over the live one, which is atomic on POSIX, so a
-search sees either the old index or the new one, never a half-built one.
+Key concepts: the live file is never written in place. Readers open it read-only per
+call. A rebuild writes a fresh sibling file, an increment a copy of the live one; either
+is fsynced and ``os.replace``d over the live file, which is atomic on POSIX, so a search
+sees the old index or the new one, never a half-written one, and a write killed at any
+moment leaves only its ``.building-<pid>`` file, which the next run removes. With no
+in-place write there is never a hot journal for a read-only reader to trip on.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+from cis.files import replace_durably
 from cis.records import Project
 from engines.base import FacetCount, SearchRequest, SearchResult, WriteStats
 from engines.sqlite import query as q
@@ -41,30 +46,50 @@ class SqliteEngine:
 
     def replace_all(self, projects: Iterable[Project]) -> WriteStats:
         """Build a new file beside the live one, then atomically rename it over it."""
+        with self._building(copy_live=False) as conn:
+            written = insert_projects(conn, projects)
+            conn.execute("INSERT INTO projects_fts (projects_fts) VALUES ('optimize')")
+        return WriteStats(written=written, target=str(self.path))
+
+    def apply_changes(self, upserts: Iterable[Project], deletions: Iterable[str]) -> WriteStats:
+        """Upsert and delete on a copy of the live file, then rename the copy over it."""
+        with self._building(copy_live=True) as conn:
+            written = insert_projects(conn, upserts)
+            deleted = sum(delete_project(conn, project_id) for project_id in deletions)
+        return WriteStats(written=written, deleted=deleted, target=str(self.path))
+
+    def remove_leftovers(self) -> list[str]:
+        """Delete the building files of killed writes; roll back a hot journal of old versions."""
+        removed = []
+        for leftover in sorted(self.path.parent.glob(f"{self.path.name}.building-*")):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover.name)
+        journal = self.path.with_name(f"{self.path.name}-journal")
+        if journal.exists():  # left by a version that wrote in place: SQLite rolls it back
+            with closing(sqlite3.connect(self.path)) as conn:
+                conn.execute("SELECT count(*) FROM projects").fetchone()
+            removed.append(f"{journal.name} (interrupted write rolled back)")
+        return removed
+
+    @contextmanager
+    def _building(self, *, copy_live: bool) -> Iterator[sqlite3.Connection]:
+        """A private file to write (a copy of the live one, or empty), swapped in on success."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         building = self.path.with_name(f"{self.path.name}.building-{os.getpid()}")
         building.unlink(missing_ok=True)
         try:
+            if copy_live and self.path.exists():
+                shutil.copyfile(self.path, building)
             with closing(sqlite3.connect(building)) as conn, conn:
+                # Nobody else sees this file until it is renamed, and a killed write is
+                # thrown away whole: no journal is needed.
                 conn.execute("PRAGMA journal_mode = OFF")
                 create_schema(conn)
-                written = insert_projects(conn, projects)
+                yield conn
                 refresh_facet_totals(conn)
-                conn.execute("INSERT INTO projects_fts (projects_fts) VALUES ('optimize')")
-            os.replace(building, self.path)
+            replace_durably(building, self.path)
         finally:
             building.unlink(missing_ok=True)
-        return WriteStats(written=written, target=str(self.path))
-
-    def apply_changes(self, upserts: Iterable[Project], deletions: Iterable[str]) -> WriteStats:
-        """Upsert and delete in one transaction on the live file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=30)) as conn, conn:
-            create_schema(conn)
-            written = insert_projects(conn, upserts)
-            deleted = sum(delete_project(conn, project_id) for project_id in deletions)
-            refresh_facet_totals(conn)
-        return WriteStats(written=written, deleted=deleted, target=str(self.path))
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Hits, total and multi-select facet counts."""
