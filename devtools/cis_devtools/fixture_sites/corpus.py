@@ -67,9 +67,11 @@ def labelled_items(projects: int, seed: int = 2018) -> Iterator[LabelledItem]:
             )
 
 
-def write_raw_store(root: Path, projects: int, seed: int = 2018) -> int:
+def write_raw_store(
+    root: Path, projects: int, seed: int = 2018, run: str = "20261101T000000000Z"
+) -> int:
     """Fill a raw store at ``root`` as one crawl of every fixture site would; returns the item count."""
-    store, run, count = RawStore(root), "20261101T000000000Z", 0
+    store, count = RawStore(root), 0
     writers: dict[str, RunWriter] = {}
     tables: dict[str, str] = {}
     for labelled in labelled_items(projects, seed):
