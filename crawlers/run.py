@@ -73,13 +73,20 @@ def select_sources(
     return [configs[source] for source in dict.fromkeys(source_ids)]
 
 
+class MissingBaseUrl(CisError):
+    """A config uses ``{base_url}`` and nothing says what it stands for."""
+
+
 def fill_base_url(config: SourceConfig, base_urls: Mapping[str, str]) -> SourceConfig:
-    """``config`` with its ``{base_url}`` placeholder filled from ``base_urls[config.id]``."""
+    """``config`` with its ``{base_url}`` placeholders filled: ``base_urls[id]``, else its own."""
     if not config.needs_base_url:
         return config
-    if config.id not in base_urls:
-        raise ValueError(f"source {config.id!r} ({config.path}) needs base_urls[{config.id!r}]")
-    return config.with_base_url(base_urls[config.id])
+    base_url = base_urls.get(config.id) or config.base_url
+    if not base_url:
+        raise MissingBaseUrl(
+            f"source {config.id!r} ({config.path}) uses {{base_url}} but gives no base_url: to fill it"
+        )
+    return config.with_base_url(base_url)
 
 
 def crawl_in_process(
