@@ -4,15 +4,18 @@ Key concepts: Twisted's reactor cannot be restarted in one process, so every cal
 ``crawl`` runs Scrapy in a fresh child process (multiprocessing "spawn"); all the chosen
 sources crawl concurrently there, one Scrapy crawler each (so per-site politeness limits
 are per source). The child writes each run and its report into the raw store; the parent
-reads the reports back, and writes a failed report for any source the child left
-without one (a crash).
+reads the reports back, and closes as failed any report the child left unfinished or
+never wrote (a crash).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
+import signal
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
@@ -24,7 +27,7 @@ from crawlers.config.loader import load_sources
 from crawlers.config.model import SourceConfig
 from crawlers.extract.raw_items import utc_now
 from crawlers.incremental import CrawlState
-from crawlers.report import SourceReport
+from crawlers.report import UNFINISHED, SourceReport
 from crawlers.scrapy_settings import process_settings, scrapy_settings
 from crawlers.spiders import spider_class
 
@@ -57,8 +60,9 @@ def crawl(
     )
     child.start()
     child.join()
-    store = RawStore(settings.raw_dir)
-    return [_read_report(store, config, run, child.exitcode) for config in configs]
+    assert child.exitcode is not None
+    store, ended = RawStore(settings.raw_dir), _exit_words(child.exitcode)
+    return [_closed_report(store, config, run, ended) for config in configs]
 
 
 def select_sources(
@@ -103,17 +107,30 @@ def crawl_in_process(
     process.start()
 
 
-def _read_report(
-    store: RawStore, config: SourceConfig, run: str, exitcode: int | None
-) -> SourceReport:
+def _exit_words(exitcode: int) -> str:
+    if exitcode < 0:
+        return f"killed by {signal.Signals(-exitcode).name} (the crawler process)"
+    return f"crashed: the crawler process exited with code {exitcode}"
+
+
+def _closed_report(store: RawStore, config: SourceConfig, run: str, ended: str) -> SourceReport:
+    """The run's final report; one the child left unfinished (or never wrote) fails."""
     path = store.root / config.id / f"{run}.report.json"
     if path.is_file():
-        return SourceReport.from_json(json.loads(path.read_text(encoding="utf-8")))
+        report = SourceReport.from_json(json.loads(path.read_text(encoding="utf-8")))
+        if report.close_reason != UNFINISHED:
+            return report
+    else:  # the child ended before the spider opened
+        report = SourceReport(
+            source=config.id, name=config.name, run=run, status="failed", close_reason="",
+            started=utc_now(), finished="", duration_s=0.0,
+        )  # fmt: skip
+    why = f"{ended} before finishing"  # already in words
     now = utc_now()
-    report = SourceReport(
-        source=config.id, name=config.name, run=run, status="failed",
-        close_reason=f"crawler process exited with code {exitcode} before finishing",
-        started=now, finished=now, duration_s=0.0,
+    ran = datetime.fromisoformat(now) - datetime.fromisoformat(report.started)
+    report = dataclasses.replace(
+        report, status="failed", close_reason=why, failure=why, finished=now,
+        duration_s=ran.total_seconds(),
     )  # fmt: skip
     store.write_report(config.id, run, report.to_json())
     return report
