@@ -25,6 +25,7 @@ from crawlers.config.model import SourceConfig
 from crawlers.extract.raw_items import utc_now
 from crawlers.failures import Bounds, describe_failure
 from crawlers.incremental import CrawlState
+from crawlers.middlewares import UNREACHABLE
 from crawlers.report import UNFINISHED, SourceReport, stats_breakdown
 from crawlers.spiders.base import ConfiguredSpider
 
@@ -133,7 +134,7 @@ def contributor_card(config: SourceConfig) -> dict[str, str | None]:
 
 def run_failure(state: CrawlState, reason: str) -> str | None:
     """Why a run must not replace the last good one (None when it may)."""
-    if reason not in (FINISHED, *CAPPED):
+    if reason not in (FINISHED, UNREACHABLE, *CAPPED):
         return reason
     if state.pages_ok == 0:
         return f"{reason}: no page could be fetched"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from cis.settings import SETTINGS
 from cis_devtools.localnode.node import free_port
 
 COMMANDS = ["crawl", "sources", "dedup", "index", "reindex", "serve", "demo", "es", "settings"]
@@ -77,7 +78,7 @@ def test_a_config_whose_base_url_cannot_be_filled_is_refused_in_one_line(tmp_pat
 def test_settings_table_lists_every_variable() -> None:
     table = cis("settings").stdout
     assert "| `CIS_ELASTICSEARCH_URL` | `` |" in table
-    assert table.count("| `CIS_") == 16
+    assert table.count("| `CIS_") == len(SETTINGS)
 
 
 def test_the_readme_settings_table_is_the_generated_one() -> None:
