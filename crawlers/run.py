@@ -1,18 +1,18 @@
 """Entry point of ``cis crawl``: run the chosen sources' spiders, return their reports.
 
 Key concepts: Twisted's reactor cannot be restarted in one process, so every call to
-``crawl`` runs Scrapy in a fresh child process (multiprocessing "spawn"); all the chosen
-sources crawl concurrently there, one Scrapy crawler each (so per-site politeness limits
-are per source). The child writes each run and its report into the raw store; the parent
-reads the reports back, and closes as failed any report the child left unfinished or
-never wrote (a crash).
+``crawl`` runs Scrapy in a fresh child process (``crawlers.child``: killed with its
+parent, or when ``cis crawl`` is stopped); all the chosen sources crawl concurrently
+there, one Scrapy crawler each (so per-site politeness limits are per source). The
+sources are locked first (``crawlers.locks``): a second crawl of one of them is refused.
+The child writes each run and its report into the raw store; the parent reads the
+reports back, and closes as failed any report the child left unfinished (killed, crash).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import multiprocessing
 import signal
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -23,10 +23,12 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from cis.errors import CisError
 from cis.raw_store import RawStore, new_run_id
 from cis.settings import Settings
+from crawlers.child import CrawlInterrupted, Inherited, die_with_parent, run_child
 from crawlers.config.loader import load_sources
 from crawlers.config.model import SourceConfig
 from crawlers.extract.raw_items import utc_now
 from crawlers.incremental import CrawlState
+from crawlers.locks import locked_sources
 from crawlers.report import UNFINISHED, SourceReport
 from crawlers.scrapy_settings import process_settings, scrapy_settings
 from crawlers.spiders import spider_class
@@ -54,15 +56,18 @@ def crawl(
     configs = [fill_base_url(config, base_urls or {}) for config in configs]
     if not configs:
         return []
-    run = new_run_id(settings.raw_dir, [config.id for config in configs])
-    child = multiprocessing.get_context("spawn").Process(
-        target=crawl_in_process, args=(settings, configs, run, http_cache), name=f"cis-crawl-{run}"
-    )
-    child.start()
-    child.join()
-    assert child.exitcode is not None
-    store, ended = RawStore(settings.raw_dir), _exit_words(child.exitcode)
-    return [_closed_report(store, config, run, ended) for config in configs]
+    store = RawStore(settings.raw_dir)
+    with locked_sources(settings.data_dir / "locks", [c.id for c in configs]) as locks:
+        run = new_run_id(settings.raw_dir, [config.id for config in configs])
+        job = (Inherited(locks), settings, configs, run, http_cache)
+        try:
+            exitcode = run_child(crawl_in_child, job, name=f"cis-crawl-{run}")
+        except CrawlInterrupted as stop:
+            for config in configs:
+                _closed_report(store, config, run, f"killed by {stop.signal_name}")
+            raise
+        ended = _exit_words(exitcode)
+        return [_closed_report(store, config, run, ended) for config in configs]
 
 
 def select_sources(
@@ -91,6 +96,23 @@ def fill_base_url(config: SourceConfig, base_urls: Mapping[str, str]) -> SourceC
             f"source {config.id!r} ({config.path}) uses {{base_url}} but gives no base_url: to fill it"
         )
     return config.with_base_url(base_url)
+
+
+def crawl_in_child(
+    parent_pid: int,
+    locks: Inherited,
+    settings: Settings,
+    configs: Sequence[SourceConfig],
+    run: str,
+    http_cache: bool,
+) -> None:
+    """The child's entry point: bound to its parent's life, then crawl.
+
+    ``locks`` only has to arrive: its descriptors stay open, so the source locks are
+    held for as long as this process lives, even should the parent die first.
+    """
+    die_with_parent(parent_pid)
+    crawl_in_process(settings, configs, run, http_cache)
 
 
 def crawl_in_process(
