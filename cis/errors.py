@@ -3,3 +3,5 @@
 
 class CisError(Exception):
     """A known failure with a message that says what to do."""
+
+    exit_code = 2  # what the `cis` command exits with

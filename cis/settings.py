@@ -33,6 +33,30 @@ def _whole_number(value: str) -> int:
     return int(value)
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ValueError("must be a number of seconds") from None
+    if not 0 < seconds < float("inf"):
+        raise ValueError("must be a number of seconds above 0")
+    return seconds
+
+
+def _retries(value: str) -> int:
+    retries = _whole_number(value)
+    if retries > 10:
+        raise ValueError("must be a whole number from 0 to 10")
+    return retries
+
+
+def _size(value: str) -> int:
+    size = _whole_number(value)
+    if size < 1024:
+        raise ValueError("must be a whole number of bytes, at least 1024")
+    return size
+
+
 def _flag(value: str) -> bool:
     return value.strip().lower() not in ("0", "false", "no", "off")
 
@@ -111,6 +135,33 @@ SETTINGS: tuple[Setting, ...] = (
         _flag,
     ),
     Setting(
+        "crawl_timeout",
+        "10",
+        "Seconds one request may take (connecting, then the whole answer). A site that answers "
+        "none of the attempts at its robots.txt and first page is given up: a dead or hanging "
+        "site costs (CIS_CRAWL_RETRIES + 2) times this.",
+        _seconds,
+    ),
+    Setting(
+        "crawl_retries",
+        "2",
+        "Retries of a request that failed (timeout, refused, HTTP 5xx/429), 0–10, after a doubling pause.",
+        _retries,
+    ),
+    Setting(
+        "crawl_budget",
+        "1800",
+        "Wall-clock seconds one source's crawl may take; then it stops as a capped run (what it "
+        "reached is kept, nothing is removed; requests in flight get CIS_CRAWL_TIMEOUT to end).",
+        _seconds,
+    ),
+    Setting(
+        "crawl_max_bytes",
+        "10485760",
+        "Largest response kept, in bytes (10 MiB); a larger one is rejected as too-large.",
+        _size,
+    ),
+    Setting(
         "http_cache", "0", "1 keeps fetched pages in an HTTP cache for development re-runs.", _flag
     ),
     Setting("es_version", "8.19.21", "Elasticsearch version `cis es start` installs (Maven)."),
@@ -144,6 +195,10 @@ class Settings:
     workers: int
     user_agent: str
     polite: bool
+    crawl_timeout: float
+    crawl_retries: int
+    crawl_budget: float
+    crawl_max_bytes: int
     http_cache: bool
     es_version: str
     es_home: Path

@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, settings)
     except CisError as error:
         print(f"cis {args.command}: {error}", file=sys.stderr)
-        return 2
+        return error.exit_code
     except KeyboardInterrupt:
         return 130
 

@@ -1,14 +1,16 @@
 """Scrapy extension that writes one run of one source into the raw store, with its report.
 
 Key concepts: opened with the spider, it appends every kept item to the run's temporary
-file; when the spider closes it carries forward what was not reached, works out the
-removals, then either commits the run (rename + ``LATEST``) or aborts it, and always
-writes ``<run>.report.json``. A run fails when the spider closed abnormally or no page at
-all could be fetched; the last good run then stays the latest.
+file, and writes a provisional ``<run>.report.json`` saying the run never finished (what
+stays if the crawler is killed or crashes). When the spider closes it carries forward
+what was not reached, works out the removals, then either commits the run (rename +
+``LATEST``) or aborts it, and replaces the report. A run fails when the spider closed
+abnormally or no page at all could be fetched; the last good run then stays the latest.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import Self
@@ -21,8 +23,10 @@ from cis.raw_store import RawStore, RunWriter
 from cis.records import RawItem
 from crawlers.config.model import SourceConfig
 from crawlers.extract.raw_items import utc_now
+from crawlers.failures import Bounds, describe_failure
 from crawlers.incremental import CrawlState
-from crawlers.report import SourceReport, stats_breakdown
+from crawlers.middlewares import UNREACHABLE
+from crawlers.report import UNFINISHED, SourceReport, stats_breakdown
 from crawlers.spiders.base import ConfiguredSpider
 
 # Close reasons of a run that ended on its own; the closespider_* ones are capped runs.
@@ -52,10 +56,13 @@ class RunRecorder:
         return recorder
 
     def spider_opened(self, spider: Spider) -> None:
-        """Open the run's temporary items file."""
+        """Open the run's temporary items file; report the run unfinished until it is."""
+        assert isinstance(spider, ConfiguredSpider)
         self.started = utc_now()
         self.clock = time.monotonic()
         self.writer = self.store.open_run(spider.name, self.run)
+        unfinished = self._report(spider, UNFINISHED, ok=False, complete=False)
+        self.store.write_report(spider.name, self.run, unfinished.to_json())
 
     def item_scraped(self, item: RawItem, response: Response, spider: Spider) -> None:
         """Write a kept item unless its URL was already kept in this run."""
@@ -83,6 +90,9 @@ class RunRecorder:
         else:
             self.writer.abort()
         report = self._report(spider, failure or reason, failure is None, complete)
+        report = dataclasses.replace(
+            report, failure=describe_failure(report, Bounds.from_scrapy(self.crawler.settings))
+        )
         self.store.write_report(spider.name, self.run, report.to_json())
 
     def _report(
@@ -124,7 +134,7 @@ def contributor_card(config: SourceConfig) -> dict[str, str | None]:
 
 def run_failure(state: CrawlState, reason: str) -> str | None:
     """Why a run must not replace the last good one (None when it may)."""
-    if reason not in (FINISHED, *CAPPED):
+    if reason not in (FINISHED, UNREACHABLE, *CAPPED):
         return reason
     if state.pages_ok == 0:
         return f"{reason}: no page could be fetched"

@@ -12,6 +12,9 @@ from typing import Any, Literal
 from cis.raw_store import RawStore
 
 Status = Literal["ok", "failed"]
+# Close reason of the report a run writes as it starts, replaced when it ends: a run that
+# still says so was killed or crashed (or is running).
+UNFINISHED = "unfinished"
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,21 @@ class SourceReport:
     duplicates: int = 0  # items met again under a URL already kept
     removed: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
-    http_errors: dict[str, int] = field(default_factory=dict)  # status -> responses
+    http_errors: dict[str, int] = field(default_factory=dict)  # status -> page responses
     download_errors: dict[str, int] = field(default_factory=dict)  # exception -> count
     offsite_dropped: int = 0
     robots_dropped: int = 0
     retries: int = 0
+    failure: str = ""  # why the run failed, in words (crawlers.failures)
+
+    @property
+    def reason(self) -> str:
+        """Why a failed run failed, in words ("" for an ok run)."""
+        if self.status == "ok":
+            return ""
+        if self.close_reason == UNFINISHED:
+            return "unfinished: killed or crashed before its end (or still running)"
+        return self.failure or self.close_reason  # reports written before words existed
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -68,7 +81,7 @@ def stats_breakdown(stats: Mapping[str, Any]) -> dict[str, Any]:
         "pages_fetched": int(stats.get("downloader/response_count", 0)),
         "not_modified": int(stats.get("cis/not_modified", 0)),
         "rejected": prefixed("cis/rejected/"),
-        "http_errors": prefixed("downloader/response_status_count/", lambda s: int(s) >= 400),
+        "http_errors": _page_errors(stats),
         # IgnoreRequest is robots.txt refusing a URL: counted as robots_dropped instead.
         "download_errors": prefixed(
             "downloader/exception_type_count/", lambda name: not name.endswith("IgnoreRequest")
@@ -77,6 +90,18 @@ def stats_breakdown(stats: Mapping[str, Any]) -> dict[str, Any]:
         "robots_dropped": int(stats.get("robotstxt/forbidden", 0)),
         "retries": int(stats.get("retry/count", 0)),
     }
+
+
+def _page_errors(stats: Mapping[str, Any]) -> dict[str, int]:
+    """HTTP error answers by status, robots.txt's left out (a 404 there just means no rules)."""
+    errors = {}
+    for key, value in sorted(stats.items()):
+        status = key.removeprefix("downloader/response_status_count/")
+        if status != key and int(status) >= 400:
+            robots = int(stats.get(f"robotstxt/response_status_count/{status}", 0))
+            if count := int(value) - robots:
+                errors[status] = count
+    return errors
 
 
 def load_reports(raw_root: Path) -> list[SourceReport]:
@@ -96,7 +121,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("304", "not_modified"), ("kept", "items_kept"), ("new", "new"), ("changed", "changed"),
     ("same", "unchanged"), ("removed", "removed"), ("rejected", "rejected"),
     ("http err", "http_errors"), ("robots", "robots_dropped"), ("offsite", "offsite_dropped"),
-    ("secs", "duration_s"),
+    ("secs", "duration_s"), ("reason", "reason"),
 )  # fmt: skip
 
 

@@ -1,18 +1,21 @@
 """Entry point of ``cis crawl``: run the chosen sources' spiders, return their reports.
 
 Key concepts: Twisted's reactor cannot be restarted in one process, so every call to
-``crawl`` runs Scrapy in a fresh child process (multiprocessing "spawn"); all the chosen
-sources crawl concurrently there, one Scrapy crawler each (so per-site politeness limits
-are per source). The child writes each run and its report into the raw store; the parent
-reads the reports back, and writes a failed report for any source the child left
-without one (a crash).
+``crawl`` runs Scrapy in a fresh child process (``crawlers.child``: killed with its
+parent, or when ``cis crawl`` is stopped); all the chosen sources crawl concurrently
+there, one Scrapy crawler each (so per-site politeness limits are per source). The
+sources are locked first (``crawlers.locks``): a second crawl of one of them is refused.
+The child writes each run and its report into the raw store; the parent reads the
+reports back, and closes as failed any report the child left unfinished (killed, crash).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import multiprocessing
+import signal
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
@@ -20,11 +23,13 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from cis.errors import CisError
 from cis.raw_store import RawStore, new_run_id
 from cis.settings import Settings
+from crawlers.child import CrawlInterrupted, Inherited, die_with_parent, run_child
 from crawlers.config.loader import load_sources
 from crawlers.config.model import SourceConfig
 from crawlers.extract.raw_items import utc_now
 from crawlers.incremental import CrawlState
-from crawlers.report import SourceReport
+from crawlers.locks import locked_sources
+from crawlers.report import UNFINISHED, SourceReport
 from crawlers.scrapy_settings import process_settings, scrapy_settings
 from crawlers.spiders import spider_class
 
@@ -51,14 +56,18 @@ def crawl(
     configs = [fill_base_url(config, base_urls or {}) for config in configs]
     if not configs:
         return []
-    run = new_run_id(settings.raw_dir, [config.id for config in configs])
-    child = multiprocessing.get_context("spawn").Process(
-        target=crawl_in_process, args=(settings, configs, run, http_cache), name=f"cis-crawl-{run}"
-    )
-    child.start()
-    child.join()
     store = RawStore(settings.raw_dir)
-    return [_read_report(store, config, run, child.exitcode) for config in configs]
+    with locked_sources(settings.data_dir / "locks", [c.id for c in configs]) as locks:
+        run = new_run_id(settings.raw_dir, [config.id for config in configs])
+        job = (Inherited(locks), settings, configs, run, http_cache)
+        try:
+            exitcode = run_child(crawl_in_child, job, name=f"cis-crawl-{run}")
+        except CrawlInterrupted as stop:
+            for config in configs:
+                _closed_report(store, config, run, f"killed by {stop.signal_name}")
+            raise
+        ended = _exit_words(exitcode)
+        return [_closed_report(store, config, run, ended) for config in configs]
 
 
 def select_sources(
@@ -73,13 +82,37 @@ def select_sources(
     return [configs[source] for source in dict.fromkeys(source_ids)]
 
 
+class MissingBaseUrl(CisError):
+    """A config uses ``{base_url}`` and nothing says what it stands for."""
+
+
 def fill_base_url(config: SourceConfig, base_urls: Mapping[str, str]) -> SourceConfig:
-    """``config`` with its ``{base_url}`` placeholder filled from ``base_urls[config.id]``."""
+    """``config`` with its ``{base_url}`` placeholders filled: ``base_urls[id]``, else its own."""
     if not config.needs_base_url:
         return config
-    if config.id not in base_urls:
-        raise ValueError(f"source {config.id!r} ({config.path}) needs base_urls[{config.id!r}]")
-    return config.with_base_url(base_urls[config.id])
+    base_url = base_urls.get(config.id) or config.base_url
+    if not base_url:
+        raise MissingBaseUrl(
+            f"source {config.id!r} ({config.path}) uses {{base_url}} but gives no base_url: to fill it"
+        )
+    return config.with_base_url(base_url)
+
+
+def crawl_in_child(
+    parent_pid: int,
+    locks: Inherited,
+    settings: Settings,
+    configs: Sequence[SourceConfig],
+    run: str,
+    http_cache: bool,
+) -> None:
+    """The child's entry point: bound to its parent's life, then crawl.
+
+    ``locks`` only has to arrive: its descriptors stay open, so the source locks are
+    held for as long as this process lives, even should the parent die first.
+    """
+    die_with_parent(parent_pid)
+    crawl_in_process(settings, configs, run, http_cache)
 
 
 def crawl_in_process(
@@ -96,17 +129,30 @@ def crawl_in_process(
     process.start()
 
 
-def _read_report(
-    store: RawStore, config: SourceConfig, run: str, exitcode: int | None
-) -> SourceReport:
+def _exit_words(exitcode: int) -> str:
+    if exitcode < 0:
+        return f"killed by {signal.Signals(-exitcode).name} (the crawler process)"
+    return f"crashed: the crawler process exited with code {exitcode}"
+
+
+def _closed_report(store: RawStore, config: SourceConfig, run: str, ended: str) -> SourceReport:
+    """The run's final report; one the child left unfinished (or never wrote) fails."""
     path = store.root / config.id / f"{run}.report.json"
     if path.is_file():
-        return SourceReport.from_json(json.loads(path.read_text(encoding="utf-8")))
+        report = SourceReport.from_json(json.loads(path.read_text(encoding="utf-8")))
+        if report.close_reason != UNFINISHED:
+            return report
+    else:  # the child ended before the spider opened
+        report = SourceReport(
+            source=config.id, name=config.name, run=run, status="failed", close_reason="",
+            started=utc_now(), finished="", duration_s=0.0,
+        )  # fmt: skip
+    why = f"{ended} before finishing"  # already in words
     now = utc_now()
-    report = SourceReport(
-        source=config.id, name=config.name, run=run, status="failed",
-        close_reason=f"crawler process exited with code {exitcode} before finishing",
-        started=now, finished=now, duration_s=0.0,
+    ran = datetime.fromisoformat(now) - datetime.fromisoformat(report.started)
+    report = dataclasses.replace(
+        report, status="failed", close_reason=why, failure=why, finished=now,
+        duration_s=ran.total_seconds(),
     )  # fmt: skip
     store.write_report(config.id, run, report.to_json())
     return report

@@ -1,9 +1,10 @@
 """Scrapy settings: polite defaults here, per-source values from ``scrapy_settings``.
 
 The upper-case names are the Scrapy project settings (``scrapy.cfg`` points here).
-``scrapy_settings`` layers the CIS settings (User-Agent, ``polite``) and one source's
-politeness overrides and limits on top. With ``polite`` off (benchmarks) delays and
-AutoThrottle are off and concurrency is up, but robots.txt is still obeyed.
+``scrapy_settings`` layers the CIS settings (User-Agent, ``polite``, the crawl bounds)
+and one source's politeness overrides and limits on top. With ``polite`` off
+(benchmarks) delays and AutoThrottle are off and concurrency is up, but robots.txt is
+still obeyed.
 """
 
 from __future__ import annotations
@@ -37,10 +38,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# HTTP correctness.
-DOWNLOAD_TIMEOUT = 30
+# HTTP correctness. Timeouts, retries and size limits are CIS settings (see ``_bounds``).
 RETRY_ENABLED = True
-RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 CIS_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled each attempt
 REDIRECT_ENABLED = True
@@ -55,6 +54,8 @@ HTTPCACHE_IGNORE_HTTP_CODES = RETRY_HTTP_CODES  # a cached 500 would defeat the 
 DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.RetryBackoffMiddleware": 560,
     "crawlers.middlewares.ConditionalRequestMiddleware": 580,
+    # Above RetryMiddleware (550): it sees every failed attempt before a retry is scheduled.
+    "crawlers.middlewares.GiveUpMiddleware": 590,
 }
 ITEM_PIPELINES = {"crawlers.pipelines.ValidateItemPipeline": 100}
 EXTENSIONS = {"crawlers.recorder.RunRecorder": 500}
@@ -79,6 +80,7 @@ def scrapy_settings(
     # Above "project" priority: the crawler process merges its own settings in at "project".
     values = process_settings(settings, priority="spider")
     values.update(_politeness(settings.polite, config), priority="spider")
+    values.update(_bounds(settings), priority="spider")
     values.update(
         {
             "CLOSESPIDER_PAGECOUNT": config.limits.max_pages or 0,
@@ -91,6 +93,18 @@ def scrapy_settings(
         priority="spider",
     )
     return values
+
+
+def _bounds(settings: Settings) -> dict[str, Any]:
+    """How long and how much one source may cost: per request, per response, per crawl."""
+    return {
+        "DOWNLOAD_TIMEOUT": settings.crawl_timeout,
+        "RETRY_TIMES": settings.crawl_retries,
+        "DOWNLOAD_MAXSIZE": settings.crawl_max_bytes,
+        # Scrapy warns at 32 MB by default, above the limit: warn at half of it instead.
+        "DOWNLOAD_WARNSIZE": settings.crawl_max_bytes // 2,
+        "CLOSESPIDER_TIMEOUT": settings.crawl_budget,
+    }
 
 
 def _politeness(polite: bool, config: SourceConfig) -> dict[str, Any]:

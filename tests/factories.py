@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cis.raw_store import RawStore
 from cis.records import Project
+from crawlers.extract.raw_items import ListingEntry, make_item
 
 NOW = "2026-11-01T00:00:00+00:00"
 
@@ -150,3 +152,15 @@ def catalogue() -> list[Project]:
             geo_precision="departement",
         ),
     ]
+
+
+GOOD_RUN = "20260101T000000000Z"
+
+
+def publish_good_run(store: RawStore, source: str) -> None:
+    """Commit run ``GOOD_RUN`` of ``source``: one item, as a past crawl would have."""
+    entry = ListingEntry(listing_url="http://site.example/", fields={}, extraction="selectors")
+    item = make_item(source, "http://site.example/p/", entry, {"title": "Kept"}, "selectors", "")
+    writer = store.open_run(source, GOOD_RUN)
+    writer.write(item)
+    writer.commit({"pages": {}, "removed": []})

@@ -55,6 +55,26 @@ def test_an_unknown_source_is_named(tmp_path: object) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_a_config_whose_base_url_cannot_be_filled_is_refused_in_one_line(tmp_path: Path) -> None:
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "demo.yaml").write_text(
+        "id: demo\nname: Demo\nhomepage: https://demo.example/\nkind: html\n"
+        "start_urls: ['{base_url}/projets/']\nnavigation:\n  follow: {css: 'h2 a', attr: href}\n",
+        encoding="utf-8",
+    )
+    env = {"CIS_DATA_DIR": str(tmp_path / "data"), "CIS_SOURCES_DIR": str(sources)}
+    check = cis("sources", "check", **env)
+    assert check.returncode == 1
+    assert "demo.yaml: base_url: is required: {base_url} is used in" in check.stderr
+    result = cis("crawl", "demo", **env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"cis crawl: invalid source config: {sources / 'demo.yaml'}: base_url: is required: "
+        "{base_url} is used in start_urls, homepage or logo"
+    ]
+
+
 def test_settings_table_lists_every_variable() -> None:
     table = cis("settings").stdout
     assert "| `CIS_ELASTICSEARCH_URL` | `` |" in table

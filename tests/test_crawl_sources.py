@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from crawlers.config.loader import InvalidSources, check_sources, load_sources
-from crawlers.run import UnknownSource, fill_base_url, select_sources
+from crawlers.run import MissingBaseUrl, UnknownSource, fill_base_url, select_sources
 from crawlers.spiders import spider_class
 from crawlers.spiders.kinds import ApiSpider, FeedSpider
 from tests.test_crawl_extract import FIXTURE_SOURCES
@@ -65,12 +66,38 @@ def test_fixture_site_configs_validate_and_cover_every_kind() -> None:
     assert all(config.needs_base_url for config in configs.values())
 
 
-def test_base_url_placeholders_are_filled_at_crawl_time() -> None:
+def test_base_url_placeholders_are_filled_from_the_config_unless_the_crawl_overrides_it() -> None:
     config = load_sources(FIXTURE_SOURCES)["fx-html"]
+    assert config.base_url == "http://127.0.0.1:8101"  # where `cis demo` serves it
+    assert fill_base_url(config, {}).start_urls == ("http://127.0.0.1:8101/projets/",)
     filled = fill_base_url(config, {"fx-html": "http://127.0.0.1:4321/"})
     assert filled.start_urls == ("http://127.0.0.1:4321/projets/",)
+    assert filled.homepage == "http://127.0.0.1:4321/"
     assert filled.allowed_domains == ["127.0.0.1"]
-    with pytest.raises(ValueError, match="needs base_urls\\['fx-html'\\]"):
+
+
+def test_a_base_url_placeholder_without_a_base_url_fails_the_check(tmp_path: Path) -> None:
+    placeholder = VALID.replace("https://demo.example/projets/", "'{base_url}/projets/'")
+    write(tmp_path, "demo.yaml", placeholder)
+    [error] = check_sources(tmp_path)
+    assert (error.key, error.problem) == (
+        "base_url",
+        "is required: {base_url} is used in start_urls, homepage or logo",
+    )
+    write(tmp_path, "demo.yaml", placeholder + "base_url: ftp://demo.example\n")
+    assert [e.problem for e in check_sources(tmp_path)] == [
+        "'ftp://demo.example' is not an http(s) URL"
+    ]
+    write(tmp_path, "demo.yaml", placeholder + "base_url: https://demo.example\n")
+    config = load_sources(tmp_path)["demo"]
+    assert fill_base_url(config, {}).start_urls == ("https://demo.example/projets/",)
+
+
+def test_a_config_built_without_a_base_url_is_refused_in_one_line() -> None:
+    config = dataclasses.replace(load_sources(FIXTURE_SOURCES)["fx-html"], base_url="")
+    with pytest.raises(
+        MissingBaseUrl, match=r"uses \{base_url\} but gives no base_url: to fill it"
+    ):
         fill_base_url(config, {})
 
 

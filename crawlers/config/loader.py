@@ -20,10 +20,12 @@ __all__ = ["InvalidSources", "SourceError", "check_sources", "load_sources", "so
 
 
 class InvalidSources(CisError, ValueError):
-    """Raised by ``load_sources`` when any config is invalid; lists every problem."""
+    """Raised by ``load_sources`` when any config is invalid; names the first problem."""
 
     def __init__(self, errors: list[SourceError]) -> None:
-        super().__init__("invalid source configs:\n" + "\n".join(f"  {e}" for e in errors))
+        # One line, as every `cis` error: `cis sources check` lists them all.
+        more = f" (and {len(errors) - 1} more: run `cis sources check`)" if len(errors) > 1 else ""
+        super().__init__(f"invalid source config: {errors[0]}{more}")
         self.errors = errors
 
 

@@ -2,8 +2,9 @@
 
 Key concepts: a *kind* picks the generic spider (html, structured, api, sitemap, csv,
 feed); *navigation* tells it how to walk listings; *fields* map each raw-item field to
-one selector (CSS, XPath, or a dotted *path* into a JSON/CSV/feed record). Strings may
-hold a ``{base_url}`` placeholder, filled at crawl time (fixture sites on random ports).
+one selector (CSS, XPath, or a dotted *path* into a JSON/CSV/feed record). The start
+URLs, homepage and logo may hold a ``{base_url}`` placeholder, filled at crawl time from
+the config's ``base_url`` or a caller's override (fixture sites on random ports).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class SourceConfig:
     kind: Kind
     start_urls: tuple[str, ...]
     path: Path
+    base_url: str = ""  # fills the {base_url} placeholders unless the crawl overrides it
     fields: Mapping[str, FieldSpec] = field(default_factory=dict)
     navigation: Navigation = Navigation()
     sitemap_follow: tuple[str, ...] = ()  # regexes of sitemap URLs that are detail pages

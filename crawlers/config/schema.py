@@ -23,7 +23,7 @@ from crawlers.config.reader import Reader, SourceError
 
 TOP_KEYS = (
     "id", "name", "homepage", "logo", "licence", "kind", "verified", "tag_table", "spider",
-    "start_urls", "navigation", "sitemap", "records", "complete", "fields", "politeness",
+    "base_url", "start_urls", "navigation", "sitemap", "records", "complete", "fields", "politeness",
     "limits",
 )  # fmt: skip
 HTML_KINDS = ("html", "structured", "sitemap")
@@ -44,6 +44,7 @@ def parse_source(path: Path, data: Any) -> tuple[SourceConfig | None, list[Sourc
         path=path, kind=kind, **_identity(reader, data, path), **_crawling(reader, data, kind)
     )
     _check_kind_needs(reader, config)
+    _check_base_url(reader, config)
     return (None if reader.errors else config), reader.errors
 
 
@@ -63,6 +64,7 @@ def _identity(reader: Reader, data: Mapping[str, Any], path: Path) -> dict[str, 
 def _crawling(reader: Reader, data: Mapping[str, Any], kind: Kind) -> dict[str, Any]:
     """Where the crawl starts, how it navigates, what it reads, how gently."""
     return {
+        "base_url": reader.text(data, "base_url"),
         "start_urls": _start_urls(reader, data),
         "fields": _fields(reader, data, kind),
         "navigation": _navigation(reader, reader.mapping(data, "navigation")),
@@ -97,6 +99,13 @@ def _start_urls(reader: Reader, data: Mapping[str, Any]) -> tuple[str, ...]:
         if not url.startswith(("http://", "https://", BASE_URL)):
             reader.error(f"start_urls[{index}]", f"{url!r} is not an http(s) URL or {BASE_URL}")
     return urls
+
+
+def _check_base_url(reader: Reader, config: SourceConfig) -> None:
+    if config.base_url and not config.base_url.startswith(("http://", "https://")):
+        reader.error("base_url", f"{config.base_url!r} is not an http(s) URL")
+    elif config.needs_base_url and not config.base_url:
+        reader.error("base_url", f"is required: {BASE_URL} is used in start_urls, homepage or logo")
 
 
 def _spider(reader: Reader, data: Mapping[str, Any]) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy import Request, Spider
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -69,6 +69,8 @@ class ConfiguredSpider(Spider):
             return
         request = failure.request  # type: ignore[attr-defined]
         role = request.meta.get("role", "detail")
+        if isinstance(failure.value, DownloadCancelledError):  # over DOWNLOAD_MAXSIZE
+            self._count("cis/rejected/too-large")
         self._count(f"cis/failed/{role}")
         self.state.mark_failed(request.url, navigation=role != "detail")
 
