@@ -1,4 +1,4 @@
-"""Kill `cis index` and `cis reindex` with SIGKILL at many moments while the public searches.
+"""Kill `cis index`, `cis reindex` and `cis crawl` with SIGKILL at many moments while the public searches.
 
 Specification, on both engines: every answer during and after a killed run is a 200
 showing the old state or the new one, whole (same total, same first page); the next
@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -26,11 +27,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pytest
 
+from cis.raw_store import RawStore
 from cis.settings import Settings
+from cis_devtools.fixture_sites import SOURCES_DIR, generate_sites, serve_sites
 from cis_devtools.fixture_sites.corpus import write_raw_store
 from engines import Engine
 from engines.elastic.engine import ElasticsearchEngine
@@ -38,6 +42,7 @@ from engines.sqlite.engine import SqliteEngine
 from indexer.index_state import state_files
 from indexer.pipeline import apply_increments, rebuild
 from search_service import create_app
+from tests.test_crawl_stop import descendants, process_stat, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -200,9 +205,9 @@ class Stage:
         assert isinstance(self.engine, ElasticsearchEngine)
         return f"{self.engine.alias}-seed"
 
-    def start(self, command: str) -> subprocess.Popen[bytes]:
+    def start(self, *command: str) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
-            [sys.executable, "-m", "cis_cli.main", command],
+            [sys.executable, "-m", "cis_cli.main", *command],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -326,3 +331,76 @@ def stage_live(stage: Stage) -> list[str]:
         return ["cis.sqlite3"]
     assert isinstance(stage.engine, ElasticsearchEngine)
     return sorted(stage.engine.client.indices.get_alias(name=stage.engine.alias))
+
+
+CRAWLED = "fx-html"
+
+
+@pytest.fixture(scope="module")
+def crawled_sources(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A sources folder with the fixture site ``CRAWLED``, served on 127.0.0.1 meanwhile."""
+    root = tmp_path_factory.mktemp("crash-sites")
+    generate_sites(root / "sites", projects=60)
+    with serve_sites(root / "sites") as server:
+        (root / "sources").mkdir()
+        config = (SOURCES_DIR / f"{CRAWLED}.yaml").read_text(encoding="utf-8")
+        served = re.sub(r"(?m)^base_url: .*$", f"base_url: {server.base_url(CRAWLED)}", config)
+        (root / "sources" / f"{CRAWLED}.yaml").write_text(served, encoding="utf-8")
+        yield root / "sources"
+
+
+def latest_items(raw_dir: Path) -> list[str]:
+    """The items of ``CRAWLED``'s last good run, their fetch times aside."""
+    store = RawStore(raw_dir)
+    return sorted(
+        json.dumps({**item, "fetched_at": ""}, sort_keys=True)
+        for item in store.latest_items(CRAWLED)
+    )
+
+
+def test_a_killed_crawl_takes_its_tree_along_and_the_next_crawl_commits_whole(
+    stage: Stage, world: World, crawled_sources: Path, tmp_path: Path
+) -> None:
+    stage.prepare(world)
+    stage.env |= {"CIS_SOURCES_DIR": str(crawled_sources), "CIS_POLITE": "0"}
+    saved_raw = shutil.copytree(stage.settings.raw_dir, tmp_path / "saved-raw")
+    old, store = current_view(stage.engine), RawStore(stage.settings.raw_dir)
+    started = time.perf_counter()
+    assert stage.start("crawl", CRAWLED).wait(timeout=300) == 0
+    duration, crawled = time.perf_counter() - started, latest_items(stage.settings.raw_dir)
+    assert crawled != latest_items(saved_raw)
+
+    for kill in range(KILLS):
+        shutil.rmtree(stage.settings.raw_dir)
+        shutil.copytree(saved_raw, stage.settings.raw_dir)
+        with searching(stage.engine) as searcher:
+            run = stage.start("crawl", CRAWLED)
+            wait_for(run, (kill + 0.5) / KILLS * duration)
+            tree = descendants(run.pid)
+            run.send_signal(signal.SIGKILL)
+            run.wait(timeout=60)
+            wait_until(partial(all_gone, tree), "the killed crawl's processes to be gone")
+        assert {view for _, view in searcher.answers} == {old}  # a crawl never touches the index
+        assert {status for status, _ in searcher.answers} == {200}
+        if store.latest_run(CRAWLED) == RawStore(saved_raw).latest_run(CRAWLED):
+            assert committed_files(stage.settings.raw_dir) == committed_files(saved_raw)
+        else:  # killed after its commit: a whole run
+            assert latest_items(stage.settings.raw_dir) == crawled
+
+        assert stage.start("crawl", CRAWLED).wait(timeout=300) == 0  # the next crawl
+        assert latest_items(stage.settings.raw_dir) == crawled
+        assert not list(stage.settings.raw_dir.rglob("*.tmp"))
+
+
+def committed_files(raw_dir: Path) -> dict[str, str]:
+    """Digests of the committed runs and LATEST pointers (reports of failed runs aside)."""
+    return {
+        name: digest
+        for name, digest in tree_digest(raw_dir).items()
+        if not name.endswith((".report.json", ".tmp"))
+    }
+
+
+def all_gone(tree: set[tuple[int, str]]) -> bool:
+    """Whether none of ``tree``'s processes lives on (same pid and start time)."""
+    return not any((stat := process_stat(pid)) and stat[2] == start for pid, start in tree)
