@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from engines.base import RejectedDocuments, SearchRequest
 from engines.elastic.engine import ElasticsearchEngine
 from engines.sqlite.engine import SqliteEngine
 from indexer.guards import NoRawStore, ShrinkRefused, index_lock
+from indexer.index_state import state_files
 from indexer.pipeline import apply_increments, rebuild
 from tests.factories import catalogue, project
 
@@ -135,3 +137,33 @@ def test_overlapping_index_runs_are_refused(raw_store: Path, tmp_path: Path) -> 
         rebuild(settings, engine)
     rebuild(settings, engine)  # the lock went with its holder
     assert engine.count() > 0
+
+
+def corrupt_first_item(raw_dir: Path, source: str) -> str:
+    """Give the first item of ``source``'s last run a fetch time no date parser reads."""
+    (run,) = sorted((raw_dir / source).glob("*.jsonl"))
+    lines = run.read_text(encoding="utf-8").splitlines()
+    item = json.loads(lines[0])
+    lines[0] = json.dumps({**item, "fetched_at": "hier soir"})
+    run.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(item["url"])
+
+
+def test_a_rejected_project_fails_the_run_and_is_retried_by_the_next(
+    es_engine: ElasticsearchEngine, raw_store: Path, tmp_path: Path
+) -> None:
+    settings = data_dir_with(raw_store, tmp_path / "data")
+    (settings.raw_dir / "fx-html" / "LATEST").unlink()  # fx-html not crawled yet
+    rebuild(settings, es_engine, allow_shrink=True)
+    live = ids(es_engine)
+    (settings.raw_dir / "fx-html" / "LATEST").write_text("20261101T000000000Z\n")
+    corrupt_first_item(settings.raw_dir, "fx-html")
+    with pytest.raises(RejectedDocuments, match="failed to parse field"):
+        apply_increments(settings, es_engine)
+    assert ids(es_engine) == live
+    retried = state_files(settings, es_engine.name).unsure()
+    assert retried - set(
+        live
+    )  # the new projects, the rejected one among them, wait for the next run
+    with pytest.raises(RejectedDocuments):  # the next run tries them again
+        apply_increments(settings, es_engine)
