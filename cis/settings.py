@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cis.errors import CisError
 
@@ -28,13 +29,75 @@ def _text(value: str) -> str:
 
 
 def _whole_number(value: str) -> int:
-    if not value.strip().isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not value.strip().isdecimal():
         raise ValueError("must be a whole number")
     return int(value)
 
 
+def positive_count(value: str) -> int:
+    """A count of at least 1 (workers, projects)."""
+    if not value.strip().isdecimal() or int(value) < 1:
+        raise ValueError("must be a whole number ≥ 1")
+    return int(value)
+
+
+def port_number(value: str) -> int:
+    """A TCP port, 1–65535."""
+    port = _whole_number(value)
+    if not 1 <= port <= 65535:
+        raise ValueError("must be a port number 1–65535")
+    return port
+
+
+def _port_or_any(value: str) -> int:
+    port = _whole_number(value)
+    if port > 65535:
+        raise ValueError("must be a port number 0–65535 (0: any free port)")
+    return port
+
+
+# In the order the error message lists them.
+FLAG_WORDS = {"1": True, "0": False, "true": True, "false": False}
+FLAG_WORDS |= {"yes": True, "no": False, "on": True, "off": False}
+
+
 def _flag(value: str) -> bool:
-    return value.strip().lower() not in ("0", "false", "no", "off")
+    # Strict: a typo such as "maybe" must not silently switch politeness on or off.
+    word = value.strip().lower()
+    if word not in FLAG_WORDS:
+        raise ValueError(f"must be one of {'/'.join(FLAG_WORDS)}")
+    return FLAG_WORDS[word]
+
+
+# The five levels both Scrapy (LOG_LEVEL) and gunicorn (loglevel) understand.
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(value: str) -> str:
+    level = value.strip().upper()  # Scrapy's logging refuses "info"; store the canonical name
+    if level not in LOG_LEVELS:
+        raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _url(value: str) -> str:
+    """An Elasticsearch URL, or empty; checked here so a typo fails before any connection."""
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            "must be an http:// or https:// URL with a host, like http://127.0.0.1:9200"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("must have a port number 1–65535 after the host") from None
+    # The client fills in 443 for https but refuses an http URL without a port.
+    if port is None and parts.scheme == "http":
+        raise ValueError("needs a port after the host, like http://127.0.0.1:9200")
+    return value
 
 
 def _project_path(value: str) -> Path:
@@ -70,6 +133,7 @@ SETTINGS: tuple[Setting, ...] = (
         "elasticsearch_url",
         "",
         "Elasticsearch URL; empty selects the embedded SQLite engine.",
+        _url,
     ),
     Setting(
         "index_alias", "cis-projects", "Alias (ES) under which the live project index is served."
@@ -81,8 +145,8 @@ SETTINGS: tuple[Setting, ...] = (
         _project_path,
     ),
     Setting("host", "127.0.0.1", "Address `cis serve` binds to."),
-    Setting("port", "8000", "Port `cis serve` listens on.", _whole_number),
-    Setting("workers", "2", "gunicorn worker processes for `cis serve`.", _whole_number),
+    Setting("port", "8000", "Port `cis serve` listens on.", port_number),
+    Setting("workers", "2", "gunicorn worker processes for `cis serve`.", positive_count),
     Setting(
         "user_agent",
         "CIS-bot/0.1 (+https://github.com/cis-metasearch/cis; contact: cis@example.org)",
@@ -104,11 +168,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Where `cis es` unpacks and runs its node (default: <tmp>/cis-es-<uid>).",
         _es_home,
     ),
-    Setting("es_port", "9250", "HTTP port of the local node (`0`: any free port).", _whole_number),
+    Setting("es_port", "9250", "HTTP port of the local node (`0`: any free port).", _port_or_any),
     Setting("es_heap", "512m", "JVM heap of the local node."),
     Setting("java_home", "", "JDK for the local node (default: JAVA_HOME, then `java` on PATH)."),
     Setting(
-        "log_level", "WARNING", "Log level of the crawlers and the service (DEBUG, INFO, WARNING…)."
+        "log_level",
+        "WARNING",
+        "Log level of the crawlers and the service (DEBUG, INFO, WARNING…).",
+        _log_level,
     ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
