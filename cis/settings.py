@@ -221,6 +221,34 @@ class Settings:
         """The embedded engine's database file."""
         return self.data_dir / "cis.sqlite3"
 
+    def check_data_dir(self) -> None:
+        """Raise ConfigError unless the data dir is, or can become, a writable folder."""
+        try:
+            _probe_writable(_nearest_existing(self.data_dir))
+        except OSError as error:
+            where = "" if error.filename in (None, str(self.data_dir)) else f"{error.filename}: "
+            raise ConfigError(
+                f"CIS_DATA_DIR {self.data_dir} is not writable: {where}{error.strerror}"
+            ) from None
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path``, or the closest ancestor that exists: where creating it would start."""
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _probe_writable(folder: Path) -> None:
+    """Raise OSError (naming ``folder``) unless a file can be created in it; leaves no trace."""
+    # Asking the OS beats os.access: it answers for root, ACLs and read-only mounts alike.
+    # The file is unnamed (O_TMPFILE) or deleted at once, so nothing is left behind.
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(folder)) from None
+
 
 def _read(setting: Setting, value: str) -> Any:
     try:

@@ -20,6 +20,8 @@ from cis.errors import CisError
 from cis.settings import Settings, port_number, positive_count
 
 DEVELOPMENT_COMMANDS = frozenset({"demo", "es"})
+# Commands that write under CIS_DATA_DIR (and the dedup rule actions): it is checked first.
+DATA_WRITERS = frozenset({"crawl", "index", "reindex", "demo"})
 RULE_ACTIONS = {
     "never": "never merge these two listings (applies at the next `cis index`)",
     "always": "always merge these two listings (applies at the next `cis index`)",
@@ -96,6 +98,7 @@ def _add_dedup(sub: Subcommands) -> None:
     report.add_argument("--all", action="store_true", help="every project, merged or not")
     for action, help_text in RULE_ACTIONS.items():
         rule = actions.add_parser(action, help=help_text, description=help_text)
+        rule.set_defaults(writes=True)
         rule.add_argument("key_a", metavar="KEY_A", help="a listing key: source|url")
         rule.add_argument("key_b", metavar="KEY_B", help="another listing key")
 
@@ -107,11 +110,13 @@ def _add(
     help_text: str,
 ) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=handler)
+    parser.set_defaults(handler=handler, writes=name in DATA_WRITERS)
     return parser
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.writes:  # fail in one line now, not in every file write of a long run
+        settings.check_data_dir()
     if args.command in DEVELOPMENT_COMMANDS:
         from cis_cli import dev_commands
 
