@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cis.records import Project
+from cis.records import Project, RawItem
 
 NOW = "2026-11-01T00:00:00+00:00"
 
@@ -150,3 +150,16 @@ def catalogue() -> list[Project]:
             geo_precision="departement",
         ),
     ]
+
+
+def raw_item(key: str, title: str, summary: str) -> RawItem:
+    source, url = key.split("|", 1)
+    return {
+        "source": source,
+        "url": url,
+        "listing_url": url.rsplit("/", 1)[0] + "/",
+        "fetched_at": NOW,
+        "content_hash": "",
+        "extraction": "selectors",
+        "fields": {"title": title, "summary": summary, "address": "Place d'Allier, 03000 Moulins"},
+    }
