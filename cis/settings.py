@@ -14,73 +14,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from cis import setting_types as kinds
 from cis.errors import CisError
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class ConfigError(CisError, ValueError):
     """A ``CIS_*`` variable holds a value of the wrong form."""
-
-
-def _text(value: str) -> str:
-    return value
-
-
-def _whole_number(value: str) -> int:
-    if not value.strip().isdigit():
-        raise ValueError("must be a whole number")
-    return int(value)
-
-
-def _seconds(value: str) -> float:
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ValueError("must be a number of seconds") from None
-    if not 0 < seconds < float("inf"):
-        raise ValueError("must be a number of seconds above 0")
-    return seconds
-
-
-def _retries(value: str) -> int:
-    retries = _whole_number(value)
-    if retries > 10:
-        raise ValueError("must be a whole number from 0 to 10")
-    return retries
-
-
-def _size(value: str) -> int:
-    size = _whole_number(value)
-    if size < 1024:
-        raise ValueError("must be a whole number of bytes, at least 1024")
-    return size
-
-
-def _flag(value: str) -> bool:
-    return value.strip().lower() not in ("0", "false", "no", "off")
-
-
-def _share(value: str) -> float:
-    try:
-        share = float(value)
-    except ValueError:
-        share = -1.0
-    if not 0.0 <= share <= 1.0:
-        raise ValueError("must be a share between 0 and 1")
-    return share
-
-
-def _project_path(value: str) -> Path:
-    """A path; a relative one is taken from the project root, not the working directory."""
-    path = Path(value)
-    return path if path.is_absolute() else PROJECT_ROOT / path
-
-
-def _es_home(value: str) -> Path:
-    # Under the system temp dir because, run as root, the node drops to `nobody`
-    # and needs a path every user can traverse (a home folder often is not).
-    return Path(value) if value else Path(tempfile.gettempdir()) / f"cis-es-{os.getuid()}"
 
 
 @dataclass(frozen=True)
@@ -90,7 +29,7 @@ class Setting:
     name: str
     default: str
     help: str
-    parse: Callable[[str], Any] = _text
+    parse: Callable[[str], Any] = kinds.text
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -98,12 +37,13 @@ SETTINGS: tuple[Setting, ...] = (
         "data_dir",
         "data",
         "Where the raw store, reports and the embedded index live.",
-        _project_path,
+        kinds.project_path,
     ),
     Setting(
         "elasticsearch_url",
         "",
         "Elasticsearch URL; empty selects the embedded SQLite engine.",
+        kinds.http_url,
     ),
     Setting(
         "index_alias", "cis-projects", "Alias (ES) under which the live project index is served."
@@ -112,17 +52,17 @@ SETTINGS: tuple[Setting, ...] = (
         "sources_dir",
         "crawlers/sources",
         "Folder of contributor configs (one file per source).",
-        _project_path,
+        kinds.project_path,
     ),
     Setting(
         "shrink_limit",
         "0.2",
         "Largest share of the live projects one index run may remove (more needs --allow-shrink).",
-        _share,
+        kinds.share,
     ),
     Setting("host", "127.0.0.1", "Address `cis serve` binds to."),
-    Setting("port", "8000", "Port `cis serve` listens on.", _whole_number),
-    Setting("workers", "2", "gunicorn worker processes for `cis serve`.", _whole_number),
+    Setting("port", "8000", "Port `cis serve` listens on.", kinds.port_number),
+    Setting("workers", "2", "gunicorn worker processes for `cis serve`.", kinds.positive_count),
     Setting(
         "user_agent",
         "CIS-bot/0.1 (+https://github.com/cis-metasearch/cis; contact: cis@example.org)",
@@ -132,7 +72,7 @@ SETTINGS: tuple[Setting, ...] = (
         "polite",
         "1",
         "1: AutoThrottle, delays, 1–2 requests per site; 0: none (benchmarks). robots.txt always holds.",
-        _flag,
+        kinds.flag,
     ),
     Setting(
         "crawl_timeout",
@@ -140,42 +80,50 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds one request may take (connecting, then the whole answer). A site that answers "
         "none of the attempts at its robots.txt and first page is given up: a dead or hanging "
         "site costs (CIS_CRAWL_RETRIES + 2) times this.",
-        _seconds,
+        kinds.seconds,
     ),
     Setting(
         "crawl_retries",
         "2",
         "Retries of a request that failed (timeout, refused, HTTP 5xx/429), 0–10, after a doubling pause.",
-        _retries,
+        kinds.retries,
     ),
     Setting(
         "crawl_budget",
         "1800",
         "Wall-clock seconds one source's crawl may take; then it stops as a capped run (what it "
         "reached is kept, nothing is removed; requests in flight get CIS_CRAWL_TIMEOUT to end).",
-        _seconds,
+        kinds.seconds,
     ),
     Setting(
         "crawl_max_bytes",
         "10485760",
         "Largest response kept, in bytes (10 MiB); a larger one is rejected as too-large.",
-        _size,
+        kinds.byte_size,
     ),
     Setting(
-        "http_cache", "0", "1 keeps fetched pages in an HTTP cache for development re-runs.", _flag
+        "http_cache",
+        "0",
+        "1 keeps fetched pages in an HTTP cache for development re-runs.",
+        kinds.flag,
     ),
     Setting("es_version", "8.19.21", "Elasticsearch version `cis es start` installs (Maven)."),
     Setting(
         "es_home",
         "",
         "Where `cis es` unpacks and runs its node (default: <tmp>/cis-es-<uid>).",
-        _es_home,
+        kinds.es_home,
     ),
-    Setting("es_port", "9250", "HTTP port of the local node (`0`: any free port).", _whole_number),
+    Setting(
+        "es_port", "9250", "HTTP port of the local node (`0`: any free port).", kinds.port_or_any
+    ),
     Setting("es_heap", "512m", "JVM heap of the local node."),
     Setting("java_home", "", "JDK for the local node (default: JAVA_HOME, then `java` on PATH)."),
     Setting(
-        "log_level", "WARNING", "Log level of the crawlers and the service (DEBUG, INFO, WARNING…)."
+        "log_level",
+        "WARNING",
+        "Log level of the crawlers and the service (DEBUG, INFO, WARNING…).",
+        kinds.log_level,
     ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
@@ -225,6 +173,34 @@ class Settings:
     def sqlite_path(self) -> Path:
         """The embedded engine's database file."""
         return self.data_dir / "cis.sqlite3"
+
+    def check_data_dir(self) -> None:
+        """Raise ConfigError unless the data dir is, or can become, a writable folder."""
+        try:
+            _probe_writable(_nearest_existing(self.data_dir))
+        except OSError as error:
+            where = "" if error.filename in (None, str(self.data_dir)) else f"{error.filename}: "
+            raise ConfigError(
+                f"CIS_DATA_DIR {self.data_dir} is not writable: {where}{error.strerror}"
+            ) from None
+
+
+def _nearest_existing(path: Path) -> Path:
+    """``path``, or the closest ancestor that exists: where creating it would start."""
+    while not path.exists():
+        path = path.parent
+    return path
+
+
+def _probe_writable(folder: Path) -> None:
+    """Raise OSError (naming ``folder``) unless a file can be created in it; leaves no trace."""
+    # Asking the OS beats os.access: it answers for root, ACLs and read-only mounts alike.
+    # The file is unnamed (O_TMPFILE) or deleted at once, so nothing is left behind.
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise OSError(error.errno, error.strerror, str(folder)) from None
 
 
 def _read(setting: Setting, value: str) -> Any:

@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 
-from cis.settings import PROJECT_ROOT, SETTINGS, Settings
+from cis.setting_types import PROJECT_ROOT
+from cis.settings import SETTINGS, Settings
 from crawlers.config.loader import check_sources
 from crawlers.report import format_report_table, load_reports
 from crawlers.run import crawl as run_crawl

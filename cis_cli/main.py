@@ -12,13 +12,17 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn, TypeAlias
 
 from cis.errors import CisError
+from cis.setting_types import port_number, positive_count
 from cis.settings import Settings
 
 DEVELOPMENT_COMMANDS = frozenset({"demo", "es"})
+# Commands that write under CIS_DATA_DIR (and the dedup rule actions): it is checked first.
+DATA_WRITERS = frozenset({"crawl", "index", "reindex", "demo"})
 RULE_ACTIONS = {
     "never": "never merge these two listings (applies at the next `cis index`)",
     "always": "always merge these two listings (applies at the next `cis index`)",
@@ -26,11 +30,34 @@ RULE_ACTIONS = {
 }
 
 
+class OneLineErrorParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr (exit 2), like every CIS error."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``message`` and where to find the usage, then exit 2."""
+        # argparse's default prints the whole usage first; one line stays readable in logs.
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+# Sub-parsers are built by the class of their parent: one-line errors all the way down.
+Subcommands: TypeAlias = "argparse._SubParsersAction[OneLineErrorParser]"
+
+
+def _argument(parse: Callable[[str], int]) -> Callable[[str], int]:
+    """An argparse ``type=`` from a settings parser, so both say the same about a bad value."""
+
+    def read(text: str) -> int:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{error}, got {text!r}") from None
+
+    return read
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
-    parser = argparse.ArgumentParser(
-        prog="cis", description="CIS, the social-innovation metasearch."
-    )
+    parser = OneLineErrorParser(prog="cis", description="CIS, the social-innovation metasearch.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     crawl = _add(sub, "crawl", "crawl", "crawl contributor sites into the raw store")
     crawl.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
@@ -53,23 +80,28 @@ def build_parser() -> argparse.ArgumentParser:
         )
     _add_dedup(sub)
     serve = _add(sub, "serve", "serve", "serve the search API with gunicorn")
-    serve.add_argument("--port", type=int, help="port (default: CIS_PORT)")
+    serve.add_argument("--port", type=_argument(port_number), help="port (default: CIS_PORT)")
     _add(sub, "settings", "settings_table", "print every setting as a Markdown table")
     if importlib.util.find_spec("cis_devtools") is not None:  # absent from the runtime wheel
         _add_development(sub)
     return parser
 
 
-def _add_development(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_development(sub: Subcommands) -> None:
     demo = _add(sub, "demo", "demo", "crawl the fixture sites, index them, serve")
-    demo.add_argument("--projects", type=int, default=600, help="fixture projects to generate")
+    demo.add_argument(
+        "--projects",
+        type=_argument(positive_count),
+        default=600,
+        help="fixture projects to generate",
+    )
     demo.add_argument("--no-serve", action="store_true", help="stop after indexing")
-    demo.add_argument("--port", type=int, help="port (default: CIS_PORT)")
+    demo.add_argument("--port", type=_argument(port_number), help="port (default: CIS_PORT)")
     es = _add(sub, "es", "es", "run a local Elasticsearch node (needs a JDK and Maven)")
     es.add_argument("action", choices=["check", "start", "stop", "status"])
 
 
-def _add_dedup(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_dedup(sub: Subcommands) -> None:
     dedup = _add(sub, "dedup", "dedup", "review merged projects, set merge rules")
     actions = dedup.add_subparsers(dest="action", required=True, metavar="ACTION")
     report = actions.add_parser("report", help="print merged projects and refused links")
@@ -77,22 +109,25 @@ def _add_dedup(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     report.add_argument("--all", action="store_true", help="every project, merged or not")
     for action, help_text in RULE_ACTIONS.items():
         rule = actions.add_parser(action, help=help_text, description=help_text)
+        rule.set_defaults(writes=True)
         rule.add_argument("key_a", metavar="KEY_A", help="a listing key: source|url")
         rule.add_argument("key_b", metavar="KEY_B", help="another listing key")
 
 
 def _add(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    sub: Subcommands,
     name: str,
     handler: str,
     help_text: str,
 ) -> argparse.ArgumentParser:
     parser = sub.add_parser(name, help=help_text, description=help_text)
-    parser.set_defaults(handler=handler)
+    parser.set_defaults(handler=handler, writes=name in DATA_WRITERS)
     return parser
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.writes:  # fail in one line now, not in every file write of a long run
+        settings.check_data_dir()
     if args.command in DEVELOPMENT_COMMANDS:
         from cis_cli import dev_commands
 

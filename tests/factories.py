@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cis.raw_store import RawStore
-from cis.records import Project
+from cis.records import Project, RawItem
 from crawlers.extract.raw_items import ListingEntry, make_item
 
 NOW = "2026-11-01T00:00:00+00:00"
@@ -164,3 +164,16 @@ def publish_good_run(store: RawStore, source: str) -> None:
     writer = store.open_run(source, GOOD_RUN)
     writer.write(item)
     writer.commit({"pages": {}, "removed": []})
+
+
+def raw_item(key: str, title: str, summary: str) -> RawItem:
+    source, url = key.split("|", 1)
+    return {
+        "source": source,
+        "url": url,
+        "listing_url": url.rsplit("/", 1)[0] + "/",
+        "fetched_at": NOW,
+        "content_hash": "",
+        "extraction": "selectors",
+        "fields": {"title": title, "summary": summary, "address": "Place d'Allier, 03000 Moulins"},
+    }

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from cis.raw_store import RawStore
-from cis.records import RawItem
+from tests.factories import raw_item
 
 REPAIR = (
     "Le Repair Café de Moulins réunit chaque premier samedi du mois des bénévoles qui aident "
@@ -27,19 +27,6 @@ REPAIR = (
 ALPHA = "alpha|https://alpha.example/p/repair-cafe"
 BETA = "beta|https://beta.example/projets/repair-cafe-moulins"
 GARDEN = "alpha|https://alpha.example/p/jardin"
-
-
-def raw_item(key: str, title: str, summary: str) -> RawItem:
-    source, url = key.split("|", 1)
-    return {
-        "source": source,
-        "url": url,
-        "listing_url": url.rsplit("/", 1)[0] + "/",
-        "fetched_at": "2026-11-01T00:00:00+00:00",
-        "content_hash": "",
-        "extraction": "selectors",
-        "fields": {"title": title, "summary": summary, "address": "Place d'Allier, 03000 Moulins"},
-    }
 
 
 def cis(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -34,9 +34,17 @@ def dedup_report(settings: Settings, *, csv_path: Path | None, every_project: bo
     clustering = committed_clustering(state, Overrides.load(overrides_path(settings)))
     rows = report_rows(state, clustering, every_project=every_project)
     if csv_path is not None:
-        return f"{write_csv(rows, csv_path):,} projects written to {csv_path}"
+        return f"{_write_csv_file(rows, csv_path):,} projects written to {csv_path}"
     shown = "projects" if every_project else "merged projects, or with refused links"
     return "\n\n".join([*map(format_row, rows), f"{len(rows):,} {shown}"])
+
+
+def _write_csv_file(rows: list[ReportRow], path: Path) -> int:
+    """``write_csv``, a path the admin typed failing as one line (no such folder, no rights)."""
+    try:
+        return write_csv(rows, path)
+    except OSError as error:
+        raise CisError(f"cannot write the CSV to {path}: {error.strerror}") from None
 
 
 def committed_clustering(state: DedupState, overrides: Overrides) -> Clustering:
