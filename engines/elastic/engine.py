@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,18 +27,16 @@ import elastic_transport
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.serializer import OrjsonSerializer
 
-from cis.facets import folded_search_text
 from cis.records import Project
-from cis.text import sort_key
 from engines.base import (
     EngineError,
     EngineUnavailable,
     FacetCount,
-    RejectedDocuments,
     SearchRequest,
     SearchResult,
     WriteStats,
 )
+from engines.elastic.bulk import BulkOutcome, index_actions, refuse_rejections
 from engines.elastic.query import search_body
 from mappings import hidden_fields, load_mapping
 
@@ -51,37 +48,6 @@ LIVE_SETTINGS = {"refresh_interval": None, "translog.durability": "request"}
 # The clone API copies only a write-blocked index; the clone itself must take writes.
 WRITE_BLOCKED = {"index.blocks.write": True}
 WRITABLE = {"index.blocks.write": None}
-
-
-@dataclass
-class BulkOutcome:
-    """What one bulk load did: actions done, deletes of ids already gone, rejections."""
-
-    done: int = 0
-    missing: int = 0
-    rejected: list[str] = field(default_factory=list)  # "<id>: <error type>: <reason>"
-
-    def add(self, success: bool, info: dict[str, Any]) -> None:
-        """Count one action's answer."""
-        operation, result = next(iter(info.items()))
-        if success:
-            self.done += 1
-        elif operation == "delete" and result.get("status") == 404:
-            self.missing += 1
-        else:
-            error = result.get("error") or {}
-            reason = error.get("reason", "?") if isinstance(error, dict) else str(error)
-            kind = error.get("type", "error") if isinstance(error, dict) else "error"
-            self.rejected.append(f"{result.get('_id', '?')}: {kind}: {reason}")
-
-
-def es_document(project: Project) -> dict[str, Any]:
-    """The stored document: the project plus folded search text and a sort key."""
-    return {
-        **project,
-        "fold": folded_search_text(project),
-        "sort_title": sort_key(project["title"]),
-    }
 
 
 @contextmanager
@@ -134,8 +100,8 @@ class ElasticsearchEngine:
             old = self._indices_behind_alias()
             index = self._create_index(LOADING_SETTINGS)
             with self._dropped_on_failure(index):
-                loaded = self._bulk_actions(_index_actions(projects), index)
-                _refuse_rejections(loaded)
+                loaded = self._bulk_actions(index_actions(projects), index)
+                refuse_rejections(loaded)
                 self.client.indices.put_settings(index=index, settings=LIVE_SETTINGS)
                 self.client.indices.refresh(index=index)
             self._swap_alias(old, index)
@@ -147,10 +113,10 @@ class ElasticsearchEngine:
             old = self._indices_behind_alias()
             index = self._clone(old[0]) if old else self._create_index()
             with self._dropped_on_failure(index):
-                written = self._bulk_actions(_index_actions(upserts), index)
+                written = self._bulk_actions(index_actions(upserts), index)
                 deletes = ({"_op_type": "delete", "_id": pid} for pid in deletions)
                 deleted = self._bulk_actions(deletes, index)
-                _refuse_rejections(written, deleted)
+                refuse_rejections(written, deleted)
                 self.client.indices.refresh(index=index)
             self._swap_alias(old, index)
         return WriteStats(written=written.done, deleted=deleted.done, target=index)
@@ -265,14 +231,3 @@ class ElasticsearchEngine:
         ):
             outcome.add(success, info)
         return outcome
-
-
-def _index_actions(projects: Iterable[Project]) -> Iterator[dict[str, Any]]:
-    return ({"_id": p["id"], "_source": es_document(p)} for p in projects)
-
-
-def _refuse_rejections(*outcomes: BulkOutcome) -> None:
-    rejected = [reason for outcome in outcomes for reason in outcome.rejected]
-    if rejected:
-        total = sum(o.done + o.missing + len(o.rejected) for o in outcomes)
-        raise RejectedDocuments(len(rejected), total, rejected)
