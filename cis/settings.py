@@ -57,7 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "shrink_limit",
         "0.2",
-        "Largest share of the live projects one index run may remove (more needs --allow-shrink).",
+        "Largest share of the live index (its listings) one index run may remove; more, or all, needs --allow-shrink.",
         kinds.share,
     ),
     Setting("host", "127.0.0.1", "Address `cis serve` binds to."),
