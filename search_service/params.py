@@ -63,7 +63,8 @@ def _bounded_int(args: MultiDict[str, str], name: str, *, default: int, low: int
     raw = args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # ASCII digits only: str.isdigit also accepts "²" and other digits int() refuses.
+    if not (raw.isascii() and raw.isdecimal()) or not low <= int(raw) <= high:
         raise BadParameter(
             f"{name} must be a whole number from {low} to {high}, got {raw!r}", parameter=name
         )
@@ -114,13 +115,35 @@ def decode_cursor(raw: str) -> tuple[str | float, ...]:
     if raw == START_CURSOR:
         return ()
     try:
-        after = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        after = json.loads(
+            base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)), parse_constant=_no_constant
+        )
     except (ValueError, binascii.Error):
         after = None
-    valid = isinstance(after, list) and 0 < len(after) <= 3
-    if not valid or not all(isinstance(v, str | int | float) for v in after):
+    if not (isinstance(after, list) and 0 < len(after) <= 3 and all(map(_sort_value, after))):
         raise ValueError(f"not a cursor this API gave out: {raw[:40]!r}; start with cursor=*")
     return tuple(after)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is no sort value")
+
+
+def _sort_value(value: object) -> bool:
+    """Whether ``value`` can be a sort position the engines gave: a finite number or text."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return abs(value) < 2**53
+    if isinstance(value, float):
+        return abs(value) < 1e300
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")  # a lone surrogate cannot be sent on to an engine
+        except UnicodeEncodeError:
+            return False
+        return len(value) <= 2_000
+    return False
 
 
 def parse_facet_names(raw: str) -> tuple[str, ...]:

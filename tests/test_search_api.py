@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -126,6 +127,33 @@ def test_a_cursor_walk_follows_relevance_order(client: FlaskClient) -> None:
 def test_a_forged_or_conflicting_cursor_is_a_400(sqlite_engine: Engine, query: str) -> None:
     client = create_app(engine=sqlite_engine).test_client()
     assert get_json(client, f"/api/v1/search?{query}", status=400)["error"]["parameter"] == "cursor"
+
+
+def tampered(json_text: str) -> str:
+    return base64.urlsafe_b64encode(json_text.encode()).decode().rstrip("=")
+
+
+HOSTILE = [
+    ("page=%C2%B2", "page"),  # "²": a digit to str.isdigit, not to int()
+    ("size=%D9%A3", "size"),  # an Arabic-Indic three
+    ("page=99999999999999999999999", "page"),
+    *(
+        (f"cursor={tampered(text)}", "cursor")
+        for text in ("[true]", "[NaN]", "[Infinity]", f"[{2**63}]", '["\\ud800"]', '[["a"]]')
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "parameter"), HOSTILE)
+def test_hostile_paging_values_are_a_400_naming_the_parameter_on_both_engines(
+    engine: Engine, query: str, parameter: str
+) -> None:
+    engine.replace_all(catalogue())
+    client = create_app(engine=engine).test_client()
+    assert (
+        get_json(client, f"/api/v1/search?q=repair&{query}", status=400)["error"]["parameter"]
+        == parameter
+    )
 
 
 def test_partner_sites_may_call_the_api_from_their_pages(client: FlaskClient) -> None:
