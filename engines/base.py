@@ -27,6 +27,16 @@ class EngineUnavailable(EngineError):
     """The engine cannot be reached (down, wrong URL, not started)."""
 
 
+class InvalidCursor(EngineError):
+    """``request.after`` is no sort position of this search (another search's, or forged)."""
+
+
+def check_after_width(request: SearchRequest, width: int) -> None:
+    """Raise InvalidCursor unless ``request.after`` is empty or holds ``width`` sort values."""
+    if request.after and len(request.after) != width:
+        raise InvalidCursor(f"a cursor of {len(request.after)} values for a sort of {width}")
+
+
 class RejectedDocuments(EngineError):
     """The engine refused some documents: the write was abandoned, the live index untouched."""
 

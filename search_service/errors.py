@@ -6,6 +6,7 @@ from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from engines import EngineError, EngineUnavailable
+from engines.base import InvalidCursor
 
 
 class ApiError(Exception):
@@ -59,6 +60,11 @@ def register_error_handlers(app: Flask) -> None:
     def engine_down(error: EngineUnavailable) -> tuple[Response, int]:
         app.logger.warning("search engine unavailable: %s", error)
         return api_error(Unavailable("the search engine is unavailable, retry shortly"))
+
+    @app.errorhandler(InvalidCursor)
+    def foreign_cursor(error: InvalidCursor) -> tuple[Response, int]:
+        message = "cursor: not a cursor this API gave out for this search; start with cursor=*"
+        return api_error(BadParameter(message, parameter="cursor"))
 
     @app.errorhandler(EngineError)
     def engine_failed(error: EngineError) -> tuple[Response, int]:

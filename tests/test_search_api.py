@@ -139,7 +139,15 @@ HOSTILE = [
     ("page=99999999999999999999999", "page"),
     *(
         (f"cursor={tampered(text)}", "cursor")
-        for text in ("[true]", "[NaN]", "[Infinity]", f"[{2**63}]", '["\\ud800"]', '[["a"]]')
+        for text in (
+            "[true]",
+            "[NaN]",
+            "[Infinity]",
+            f"[{2**63}]",
+            '["\\ud800"]',
+            '[["a"]]',
+            '["a"]',
+        )
     ),
 ]
 

@@ -35,6 +35,7 @@ from engines.base import (
     SearchRequest,
     SearchResult,
     WriteStats,
+    check_after_width,
 )
 from engines.elastic.bulk import BulkOutcome, index_actions, refuse_rejections
 from engines.elastic.query import search_body
@@ -136,7 +137,9 @@ class ElasticsearchEngine:
         """Hits, exact total and multi-select facet counts."""
         with translated_errors(self.url):
             try:
-                response = self.client.search(index=self.alias, **search_body(request))
+                body = search_body(request)
+                check_after_width(request, len(body["sort"]))
+                response = self.client.search(index=self.alias, **body)
             except NotFoundError:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
         hits = response["hits"]["hits"]

@@ -21,7 +21,7 @@ from typing import Any
 
 from cis.files import replace_durably
 from cis.records import Project
-from engines.base import FacetCount, SearchRequest, SearchResult, WriteStats
+from engines.base import FacetCount, SearchRequest, SearchResult, WriteStats, check_after_width
 from engines.sqlite import query as q
 from engines.sqlite.schema import (
     create_schema,
@@ -93,6 +93,7 @@ class SqliteEngine:
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Hits, total and multi-select facet counts."""
+        check_after_width(request, 2 if q.has_base(request) else 1)  # (rank,) sort key
         with self._reader() as conn:
             if conn is None:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
