@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +66,7 @@ class Case:
     says: str
     env: Mapping[str, str] = field(default_factory=dict)
     data_dir: DataDir = fresh
+    unprivileged: bool = False  # run without root's right to write anywhere
 
 
 # Data dir checks use `crawl nope`: were the check gone, the line would name the source,
@@ -81,7 +84,7 @@ CASES = {
     "data-dir-under-a-file-demo": Case(
         ("demo", "--projects", "1", "--no-serve"), "CIS_DATA_DIR", data_dir=under_a_file
     ),
-    "data-dir-read-only-crawl": Case(("crawl", "nope"), "Permission denied", data_dir=read_only),
+    "data-dir-read-only-crawl": Case(("crawl", "nope"), "Permission denied", data_dir=read_only, unprivileged=True),
     # files the user names
     "csv-in-a-missing-folder": Case(
         ("dedup", "report", "--csv", "{tmp}/no-such-folder/report.csv"),
@@ -125,10 +128,8 @@ CASES = {
     "dedup-same-key-twice": Case(("dedup", "never", KEY_A, KEY_A), KEY_A, data_dir=copy_of_index),
     "dedup-forget-no-rule": Case(("dedup", "forget", KEY_A, KEY_B), "no rule about", data_dir=copy_of_index),
 }  # fmt: skip
-ROOT_WRITES_ANYWHERE = pytest.mark.skipif(
-    hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write in a read-only folder"
-)
-MARKS = {"data-dir-read-only-crawl": [ROOT_WRITES_ANYWHERE]}
+# Root may write in a read-only folder: run as root, such a case drops to `nobody`.
+AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
 
 @pytest.fixture(scope="module")
@@ -144,16 +145,26 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-def cis_in_subprocess(args: list[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+def cis_in_subprocess(
+    args: list[str], env: Mapping[str, str], *, as_nobody: bool = False
+) -> subprocess.CompletedProcess[str]:
     # Only the case's CIS_* variables: the caller's own (an ES URL, say) must not leak in.
     base = {name: value for name, value in os.environ.items() if not name.startswith("CIS_")}
     return subprocess.run(
-        [sys.executable, "-m", "cis_cli.main", *args],
+        [*(AS_NOBODY if as_nobody else []), sys.executable, "-m", "cis_cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,
         env={**base, **env},
     )
+
+
+def let_anyone_through(folder: Path) -> None:
+    """Let every user traverse ``folder`` and its parents up to the temp root (pytest's are 0700)."""
+    for path in [folder, *folder.parents]:
+        if path == Path(tempfile.gettempdir()):
+            return
+        path.chmod(path.stat().st_mode | stat.S_IXOTH)
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -164,16 +175,19 @@ def snapshot(root: Path) -> dict[str, bytes | None]:
     }
 
 
-@pytest.mark.parametrize(
-    "case", [pytest.param(case, id=name, marks=MARKS.get(name, [])) for name, case in CASES.items()]
-)
+@pytest.mark.parametrize("case", [pytest.param(case, id=name) for name, case in CASES.items()])
 def test_a_user_error_is_one_line_exit_2_and_writes_nothing(
     case: Case, tmp_path: Path, indexed: Path
 ) -> None:
     data_dir = case.data_dir(tmp_path, indexed)
     env = {"CIS_DATA_DIR": str(data_dir), **case.env}
+    as_nobody = case.unprivileged and os.geteuid() == 0
+    if as_nobody:
+        let_anyone_through(tmp_path)
     before = snapshot(tmp_path)
-    result = cis_in_subprocess([arg.format(tmp=tmp_path) for arg in case.args], env)
+    result = cis_in_subprocess(
+        [arg.format(tmp=tmp_path) for arg in case.args], env, as_nobody=as_nobody
+    )
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 2, result.stderr
     (line,) = result.stderr.splitlines()
