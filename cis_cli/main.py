@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         writer.add_argument(
             "--allow-shrink",
             action="store_true",
-            help="write even if it removes more than CIS_SHRINK_LIMIT of the live projects",
+            help="write even if it removes more than CIS_SHRINK_LIMIT of the live index, or all of it",
         )
     _add_dedup(sub)
     serve = _add(sub, "serve", "serve", "serve the search API with gunicorn")

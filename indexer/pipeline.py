@@ -17,6 +17,9 @@ the shrink guard (``indexer.guards``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from cis.raw_store import RawStore
 from cis.records import Project
 from cis.settings import Settings
@@ -36,13 +39,8 @@ def rebuild(
     settings: Settings, engine: Engine | None = None, *, allow_shrink: bool = False
 ) -> IndexReport:
     """Build everything and swap it in as the live index."""
-    engine = engine or open_engine(settings)
-    engine.health()
-    check_raw_store(settings)
-    with index_lock(settings):
-        files, report = state_files(settings, engine.name), IndexReport("reindex", "cis reindex")
-        state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
-        report.leftovers = [*engine.remove_leftovers(), *files.remove_stale(state)]
+    report = IndexReport("reindex", "cis reindex")
+    with _index_run(settings, engine, report) as (engine, files, state, overrides):
         dedup = full_build(settings, state, overrides, report)
         _check_shrink(engine, state, dedup, settings, allow_shrink)
         files.mark_unsure({*state.fingerprints, *files.unsure(), *dedup.projects})
@@ -57,13 +55,8 @@ def apply_increments(
     settings: Settings, engine: Engine | None = None, *, allow_shrink: bool = False
 ) -> IndexReport:
     """Re-cluster what changed in the raw store; write changed projects, delete vanished ones."""
-    engine = engine or open_engine(settings)
-    engine.health()
-    check_raw_store(settings)
-    with index_lock(settings):
-        files, report = state_files(settings, engine.name), IndexReport("index")
-        state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
-        report.leftovers = [*engine.remove_leftovers(), *files.remove_stale(state)]
+    report = IndexReport("index")
+    with _index_run(settings, engine, report) as (engine, files, state, overrides):
         store, unsure = RawStore(settings.raw_dir), files.unsure()
         changes = find_changes(store, state, overrides)
         if state.dedup_version == STATE_VERSION and not (changes or unsure):
@@ -77,6 +70,25 @@ def apply_increments(
             report.write = engine.apply_changes(upserts, deletions)
         _commit(files, state, dedup, overrides, report)
     return report
+
+
+@contextmanager
+def _index_run(
+    settings: Settings, engine: Engine | None, report: IndexReport
+) -> Iterator[tuple[Engine, StateFiles, IndexState, Overrides]]:
+    """How every index run starts; yields the engine and the committed states.
+
+    The engine, the raw store and the run lock are checked in that order, then what
+    killed runs left behind is removed (and named in ``report``).
+    """
+    engine = engine or open_engine(settings)
+    engine.health()
+    check_raw_store(settings)
+    with index_lock(settings):
+        files = state_files(settings, engine.name)
+        state, overrides = IndexState.load(files.index), Overrides.load(overrides_path(settings))
+        report.leftovers = [*engine.remove_leftovers(), *files.remove_stale(state)]
+        yield engine, files, state, overrides
 
 
 def _check_shrink(
