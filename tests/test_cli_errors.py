@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,8 +126,10 @@ CASES = {
     "dedup-same-key-twice": Case(("dedup", "never", KEY_A, KEY_A), KEY_A, data_dir=copy_of_index),
     "dedup-forget-no-rule": Case(("dedup", "forget", KEY_A, KEY_B), "no rule about", data_dir=copy_of_index),
 }  # fmt: skip
-# Root may write in a read-only folder: run as root, such a case drops to `nobody`.
-AS_NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
+# Root may write in a read-only folder: run as root, such a case drops the capabilities
+# that override file permissions (it stays root, so it still reads the checkout, wherever
+# that is and whatever its mode).
+UNPRIVILEGED = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
 
 
 @pytest.fixture(scope="module")
@@ -146,25 +146,17 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def cis_in_subprocess(
-    args: list[str], env: Mapping[str, str], *, as_nobody: bool = False
+    args: list[str], env: Mapping[str, str], *, unprivileged: bool = False
 ) -> subprocess.CompletedProcess[str]:
     # Only the case's CIS_* variables: the caller's own (an ES URL, say) must not leak in.
     base = {name: value for name, value in os.environ.items() if not name.startswith("CIS_")}
     return subprocess.run(
-        [*(AS_NOBODY if as_nobody else []), sys.executable, "-m", "cis_cli.main", *args],
+        [*(UNPRIVILEGED if unprivileged else []), sys.executable, "-m", "cis_cli.main", *args],
         capture_output=True,
         text=True,
         timeout=120,
         env={**base, **env},
     )
-
-
-def let_anyone_through(folder: Path) -> None:
-    """Let every user traverse ``folder`` and its parents up to the temp root (pytest's are 0700)."""
-    for path in [folder, *folder.parents]:
-        if path == Path(tempfile.gettempdir()):
-            return
-        path.chmod(path.stat().st_mode | stat.S_IXOTH)
 
 
 def snapshot(root: Path) -> dict[str, bytes | None]:
@@ -181,12 +173,11 @@ def test_a_user_error_is_one_line_exit_2_and_writes_nothing(
 ) -> None:
     data_dir = case.data_dir(tmp_path, indexed)
     env = {"CIS_DATA_DIR": str(data_dir), **case.env}
-    as_nobody = case.unprivileged and os.geteuid() == 0
-    if as_nobody:
-        let_anyone_through(tmp_path)
     before = snapshot(tmp_path)
     result = cis_in_subprocess(
-        [arg.format(tmp=tmp_path) for arg in case.args], env, as_nobody=as_nobody
+        [arg.format(tmp=tmp_path) for arg in case.args],
+        env,
+        unprivileged=case.unprivileged and os.geteuid() == 0,
     )
     assert "Traceback" not in result.stdout + result.stderr
     assert result.returncode == 2, result.stderr
