@@ -6,10 +6,10 @@ default) — and one contract test suite runs against both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import Literal, Protocol
 
 from cis.errors import CisError
 from cis.facets import FACETS
@@ -17,6 +17,11 @@ from cis.records import Project
 from cis.text import query_terms
 
 DEFAULT_FACET_SIZE = 20
+# How hits are ordered. ``relevance``: best text match first (title order without text);
+# ``distance``: nearest to ``near`` first (needs ``near``); ``recent``: newest listing
+# first (``first_seen`` descending); ``title``: folded title. Every order ends on the id.
+Sort = Literal["relevance", "distance", "recent", "title"]
+SORTS: tuple[Sort, ...] = ("relevance", "distance", "recent", "title")
 
 
 class EngineError(CisError):
@@ -60,6 +65,14 @@ class BBox:
 
 
 @dataclass(frozen=True)
+class GeoPoint:
+    """A WGS84 point in degrees."""
+
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
 class SearchRequest:
     """A validated search: free text, multi-select facet filters, viewport, page."""
 
@@ -73,6 +86,11 @@ class SearchRequest:
     # Deep walks: the sort position of the previous page's last hit (see SearchResult.next_after).
     # When set, ``page`` is ignored and the hits start right after that position.
     after: tuple[str | float, ...] | None = None
+    # A reference point: every hit gets its distance from it (SearchResult.distances_km);
+    # with ``radius_km`` only projects within that great-circle distance match.
+    near: GeoPoint | None = None
+    radius_km: float | None = None
+    sort: Sort = "relevance"
 
     @cached_property
     def terms(self) -> tuple[str, ...]:
@@ -102,6 +120,72 @@ class SearchResult:
     facets: dict[str, list[FacetCount]]
     # Sort position of the last hit of a full page, to pass as ``after`` for the next one.
     next_after: tuple[str | float, ...] | None = None
+    # With ``request.near``: each hit's distance in km, in hit order (None: hit has no point).
+    distances_km: list[float | None] | None = None
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    """Where a search's hits are: clusters on a tile grid, or the points themselves when few."""
+
+    search: SearchRequest  # text, filters, bbox, near/radius: the same hits as the list
+    zoom: int = 5  # the map's zoom level, 0-20; clusters use the tile grid at zoom + 2
+    max_points: int = 300  # at most this many located hits come back as single points
+
+    @property
+    def precision(self) -> int:
+        """Tile grid level of the clusters: 4 x 4 cells per map tile."""
+        return min(self.zoom + 2, MAX_TILE_PRECISION)
+
+
+MAX_TILE_PRECISION = 22
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Located hits of one grid cell: how many, their centroid and bounding box."""
+
+    count: int
+    center: GeoPoint
+    bounds: BBox
+    tile: str  # "precision/x/y" of the web-mercator tile grid (as geotile_grid keys)
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """One located hit, for a marker."""
+
+    id: str
+    title: str
+    location: GeoPoint
+
+
+@dataclass(frozen=True)
+class MapResult:
+    """Located hits of a map request: ``points`` when ``located <= max_points``, else clusters."""
+
+    located: int  # hits with a point, inside bbox/radius
+    clusters: list[Cluster]
+    points: list[MapPoint]
+
+
+@dataclass(frozen=True)
+class TitleSuggestion:
+    """A project whose title completes what the user typed."""
+
+    id: str
+    title: str
+    commune: str  # "" when unknown
+    departement_code: str
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """The home counter: projects, contributors, and projects listed by several of them."""
+
+    projects: int
+    contributors: int
+    multi_listed: int
 
 
 @dataclass(frozen=True)
@@ -151,6 +235,35 @@ class Engine(Protocol):
 
     def get(self, project_id: str) -> Project | None:
         """The stored project, or None."""
+        ...
+
+    def map(self, request: MapRequest) -> MapResult:
+        """Clusters (count, centroid, bounds per grid cell) or points of the located hits."""
+        ...
+
+    def suggest_titles(self, prefix: str, size: int) -> list[TitleSuggestion]:
+        """Projects whose title has every word of ``prefix``, the last one as a prefix."""
+        ...
+
+    def similar(
+        self,
+        project_id: str,
+        size: int,
+        near: GeoPoint | None = None,
+        radius_km: float | None = None,
+    ) -> list[Project] | None:
+        """Projects closest in text and themes to ``project_id`` (itself excluded), best first.
+
+        None when there is no such project. ``near``/``radius_km`` restrict as in search.
+        """
+        ...
+
+    def scan(self, request: SearchRequest) -> Iterator[Project]:
+        """Every hit of ``request`` (paging ignored), in a stable order, without loading all."""
+        ...
+
+    def stats(self) -> IndexStats:
+        """Counts for the home page."""
         ...
 
     def count(self) -> int:
