@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup demo test lint format serve clean
+.PHONY: setup system-packages demo test lint format serve clean
 
 $(BIN)/cis: pyproject.toml devtools/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "CIS needs Python 3.11+: run make with PYTHON=python3.11")'
@@ -17,7 +17,10 @@ setup: $(BIN)/cis
 demo: setup  ## crawl the fixture sites, dedup, index (embedded engine), serve on :8000
 	$(BIN)/cis demo
 
-test: setup lint  ## lint, type-check, then every test, Elasticsearch included
+system-packages:  ## Debian packages the tests run as real servers (Redis, nginx)
+	devtools/bin/system-packages
+
+test: setup system-packages lint  ## lint, type-check, then every test, Elasticsearch included
 	$(BIN)/cis es check
 	$(BIN)/pytest
 
