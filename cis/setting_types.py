@@ -11,6 +11,8 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -144,3 +146,31 @@ def es_home(value: str) -> Path:
     # Under the system temp dir because, run as root, the node drops to `nobody`
     # and needs a path every user can traverse (a home folder often is not).
     return Path(value) if value else Path(tempfile.gettempdir()) / f"cis-es-{os.getuid()}"
+
+
+# The storages `limits` offers that count across processes, and the per-process one.
+RATE_LIMIT_SCHEMES = ("memory", "redis", "rediss", "redis+unix")
+
+
+def rate_limit_storage(value: str) -> str:
+    """A `limits` storage URI: ``memory://`` or a Redis URL."""
+    parts = urlsplit(value)
+    if parts.scheme not in RATE_LIMIT_SCHEMES or "://" not in value:
+        raise ValueError("must be memory:// or a Redis URL like redis://127.0.0.1:6379/0")
+    if parts.scheme in ("redis", "rediss") and not parts.hostname:
+        raise ValueError("needs a host, like redis://127.0.0.1:6379/0")
+    return value
+
+
+def rate_limit(value: str) -> str:
+    """A rate such as ``120/minute``: a count of at least 1 per second, minute, hour or day."""
+    # Read by the `limits` library that enforces it, so both agree on the grammar.
+    try:
+        rates = parse_many(value)
+    except ValueError:
+        rates = []
+    if len(rates) != 1 or rates[0].amount < 1:
+        raise ValueError(
+            "must be a rate like 120/minute (a count ≥ 1 per second, minute, hour or day)"
+        )
+    return value

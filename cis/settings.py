@@ -125,6 +125,32 @@ SETTINGS: tuple[Setting, ...] = (
         "Log level of the crawlers and the service (DEBUG, INFO, WARNING…).",
         kinds.log_level,
     ),
+    Setting(
+        "rate_limit_storage",
+        "memory://",
+        "Where API rate limits are counted: `memory://` counts in each gunicorn worker alone; "
+        "`redis://host:6379/0` counts across all workers and servers (production).",
+        kinds.rate_limit_storage,
+    ),
+    Setting(
+        "rate_limit_anonymous",
+        "120/minute",
+        "Requests one client address without an API key may make to /api/v1 (health excepted).",
+        kinds.rate_limit,
+    ),
+    Setting(
+        "rate_limit_partner",
+        "1200/minute",
+        "Requests one partner API key (`X-API-Key`) may make to /api/v1 (health excepted).",
+        kinds.rate_limit,
+    ),
+    Setting(
+        "trusted_proxies",
+        "0",
+        "Reverse proxies in front of the service whose X-Forwarded-For is believed (nginx: 1); "
+        "0 limits by the connecting address.",
+        kinds.whole_number,
+    ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -154,6 +180,10 @@ class Settings:
     es_heap: str
     java_home: str
     log_level: str
+    rate_limit_storage: str
+    rate_limit_anonymous: str
+    rate_limit_partner: str
+    trusted_proxies: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -14,6 +14,7 @@ from crawlers.run import crawl as run_crawl
 from engines import open_engine
 from indexer.dedup.admin import dedup_report, edit_rule
 from indexer.pipeline import apply_increments, rebuild
+from search_service.partners import PartnerStore
 
 GUNICORN_CONFIG = PROJECT_ROOT / "search_service" / "gunicorn_config.py"
 
@@ -56,6 +57,23 @@ def dedup(args: argparse.Namespace, settings: Settings) -> int:
         print(dedup_report(settings, csv_path=args.csv, every_project=args.all))
     else:
         print(edit_rule(settings, args.action, args.key_a, args.key_b))
+    return 0
+
+
+def partners(args: argparse.Namespace, settings: Settings) -> int:
+    """Issue a key (printed this once), list the keys, or revoke one."""
+    store = PartnerStore(settings.data_dir)
+    if args.action == "add":
+        partner, key = store.add(args.name)
+        print(f"key {partner.id} issued to {partner.name}; it is shown only now:\n{key}")
+    elif args.action == "revoke":
+        partner = store.revoke(args.key)
+        print(f"key {partner.id} of {partner.name} revoked: refused from the next request on")
+    else:
+        listed = store.partners()
+        print("id\tname\tcreated\tstatus")
+        for partner in listed:
+            print(f"{partner.id}\t{partner.name}\t{partner.created}\t{partner.status}")
     return 0
 
 

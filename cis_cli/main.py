@@ -1,4 +1,4 @@
-"""The `cis` command: crawl, index, serve, and run a local Elasticsearch.
+"""The `cis` command: crawl, index, serve, issue partner keys, and run a local Elasticsearch.
 
 Each sub-command is a short function over the settings (``commands``, and
 ``dev_commands`` where the development tools are installed); known failures end in a
@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
             help="write even if it removes more than CIS_SHRINK_LIMIT of the live index, or all of it",
         )
     _add_dedup(sub)
+    _add_partners(sub)
     serve = _add(sub, "serve", "serve", "serve the search API with gunicorn")
     serve.add_argument("--port", type=_argument(port_number), help="port (default: CIS_PORT)")
     _add(sub, "settings", "settings_table", "print every setting as a Markdown table")
@@ -112,6 +113,18 @@ def _add_dedup(sub: Subcommands) -> None:
         rule.set_defaults(writes=True)
         rule.add_argument("key_a", metavar="KEY_A", help="a listing key: source|url")
         rule.add_argument("key_b", metavar="KEY_B", help="another listing key")
+
+
+def _add_partners(sub: Subcommands) -> None:
+    partners = _add(sub, "partners", "partners", "issue, list and revoke partner API keys")
+    actions = partners.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="issue a key to a partner and print it, once")
+    add.add_argument("name", metavar="NAME", help="who the key is for, e.g. 'Ville de Lyon'")
+    revoke = actions.add_parser("revoke", help="refuse a key from the next request on")
+    revoke.add_argument("key", metavar="KEY_OR_ID", help="the key, or its id from `list`")
+    for writer in (add, revoke):
+        writer.set_defaults(writes=True)
+    actions.add_parser("list", help="print each key's id, partner, date and status (never a key)")
 
 
 def _add(

@@ -14,6 +14,8 @@ from cis.settings import Settings
 from engines import Engine, open_engine
 from search_service.api import api
 from search_service.errors import register_error_handlers
+from search_service.limits import install_rate_limits
+from search_service.partners import ActiveKeys, PartnerStore, identify_partner, refuse_invalid_key
 
 
 def create_app(
@@ -25,6 +27,12 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config["CIS_SETTINGS"] = settings
     app.extensions["cis_engine"] = engine or open_engine(settings)
+    app.extensions["cis_partner_keys"] = ActiveKeys(PartnerStore(settings.data_dir))
     app.register_blueprint(api)
     register_error_handlers(app)
+    # In this order: who is calling, count the request, then refuse a bad key (so that
+    # guessing keys uses up the anonymous limit).
+    app.before_request(identify_partner)
+    install_rate_limits(app, api, settings)
+    app.before_request(refuse_invalid_key)
     return app

@@ -42,6 +42,20 @@ class NotFound(ApiError):
     code = "not_found"
 
 
+class InvalidApiKey(ApiError):
+    """An ``X-API-Key`` that is unknown or revoked (401): never served as anonymous."""
+
+    status = 401
+    code = "invalid_api_key"
+
+
+class RateLimited(ApiError):
+    """The client's rate limit is used up (429; the headers say when to retry)."""
+
+    status = 429
+    code = "rate_limited"
+
+
 class Unavailable(ApiError):
     """The engine cannot answer now (503)."""
 

@@ -12,7 +12,18 @@ import pytest
 from cis.settings import SETTINGS
 from cis_devtools.localnode.node import free_port
 
-COMMANDS = ["crawl", "sources", "dedup", "index", "reindex", "serve", "demo", "es", "settings"]
+COMMANDS = [
+    "crawl",
+    "sources",
+    "dedup",
+    "index",
+    "reindex",
+    "serve",
+    "partners",
+    "demo",
+    "es",
+    "settings",
+]
 
 
 def cis(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
