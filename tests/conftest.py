@@ -16,6 +16,7 @@ import pytest
 
 from cis.settings import Settings
 from cis_devtools.localnode.node import LocalNode
+from cis_devtools.servers.redis_server import RedisServer
 from engines import Engine
 from engines.elastic.engine import ElasticsearchEngine
 from engines.sqlite.engine import SqliteEngine
@@ -67,3 +68,10 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     fixture = "es_engine" if request.param == "elasticsearch" else "sqlite_engine"
     built: Engine = request.getfixturevalue(fixture)
     return built
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A fresh, real Redis (Debian's redis-server) on 127.0.0.1, stopped afterwards."""
+    with RedisServer() as server:
+        yield server
