@@ -8,8 +8,9 @@ import sys
 
 from cis.setting_types import PROJECT_ROOT
 from cis.settings import SETTINGS, Settings
+from cis.source_reports import load_reports
 from crawlers.config.loader import check_sources
-from crawlers.report import format_report_table, load_reports
+from crawlers.report import format_report_table
 from crawlers.run import crawl as run_crawl
 from engines import open_engine
 from indexer.dedup.admin import dedup_report, edit_rule

@@ -28,10 +28,16 @@ SEARCH_PARAMETERS = frozenset({"q", "page", "size", "bbox", "facets", "cursor", 
 START_CURSOR = "*"
 
 
-def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
-    """Build the SearchRequest a query string asks for, or raise BadParameter."""
-    if unknown := sorted(set(args) - SEARCH_PARAMETERS):
-        known = ", ".join(sorted(SEARCH_PARAMETERS))
+def parse_search_args(
+    args: MultiDict[str, str], allowed: frozenset[str] = SEARCH_PARAMETERS
+) -> SearchRequest:
+    """Build the SearchRequest a query string asks for, or raise BadParameter.
+
+    ``allowed``: the parameter names the endpoint takes (others are a 400); an endpoint
+    with parameters of its own adds them, and may leave out paging it does not do.
+    """
+    if unknown := sorted(set(args) - allowed):
+        known = ", ".join(sorted(allowed))
         raise BadParameter(
             f"unknown parameter {unknown[0]!r}; known: {known}", parameter=unknown[0]
         )

@@ -13,8 +13,8 @@ import pytest
 
 from cis.raw_store import RawStore
 from cis.settings import ConfigError, Settings
+from cis.source_reports import SourceReport
 from cis_devtools.misbehaving_sites import HugeSite, StallingSite, dead_site, write_source
-from crawlers.report import SourceReport
 from crawlers.run import crawl
 from tests.factories import GOOD_RUN, publish_good_run
 

@@ -21,6 +21,7 @@ from protego import Protego
 
 from cis.raw_store import RawStore
 from cis.settings import Settings
+from cis.source_reports import SourceReport
 from cis_devtools.fixture_sites import (
     FixtureServer,
     RequestRecord,
@@ -30,7 +31,6 @@ from cis_devtools.fixture_sites import (
     mutate_sites,
     serve_sites,
 )
-from crawlers.report import SourceReport
 from crawlers.run import crawl
 from tests.test_crawl_extract import FIXTURE_SOURCES
 
