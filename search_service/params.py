@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from werkzeug.datastructures import MultiDict
 
@@ -105,7 +105,7 @@ def _sort(args: MultiDict[str, str], near: GeoPoint | None) -> Sort:
         )
     if raw == "distance" and near is None:
         raise BadParameter("sort=distance needs near=lat,lon", parameter="sort")
-    return cast(Sort, raw)
+    return raw
 
 
 def bounded_int(args: MultiDict[str, str], name: str, *, default: int, low: int, high: int) -> int:

@@ -37,7 +37,8 @@ def _served(project: Project, labels: Labeller, fields: tuple[str, ...] | None) 
         if name in shaped:
             shaped[name] = safe_http_url(shaped[name])
     for name, facet in CODE_FIELDS.items():
-        shaped[name] = labels.labelled(facet, list(project.get(name, [])))
+        codes: list[str] = project.get(name, [])  # type: ignore[assignment]
+        shaped[name] = labels.labelled(facet, codes)
     return shaped
 
 
