@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from engines.base import BBox, SearchRequest
-from engines.elastic.query import search_body, selection_filters, text_query
+from engines.elastic.query import (
+    scan_body,
+    search_body,
+    selection_filters,
+    stats_body,
+    text_query,
+)
 
 
 def test_text_is_folded_stripped_of_stopwords_and_all_terms_required() -> None:
@@ -58,3 +64,21 @@ def test_paging_and_order() -> None:
 
 def test_empty_selections_add_no_filter() -> None:
     assert selection_filters(SearchRequest(filters={"domain": ()})) == []
+
+
+def test_a_scan_chunk_is_the_search_without_counts_facets_or_offset() -> None:
+    request = SearchRequest(
+        text="jardin", filters={"domain": ("inclusion",)}, after=(1.5, "a", "b")
+    )
+    body = scan_body(request)
+    search = search_body(request)
+    assert "aggs" not in body and "from" not in body
+    assert body["track_total_hits"] is False
+    assert (body["query"], body["post_filter"]) == (search["query"], search["post_filter"])
+    assert (body["sort"], body["search_after"]) == (search["sort"], [1.5, "a", "b"])
+
+
+def test_stats_count_contributors_and_projects_listed_twice() -> None:
+    aggs = stats_body()["aggs"]
+    assert aggs["contributors"]["cardinality"]["field"] == "sources.source"
+    assert aggs["multi_listed"] == {"filter": {"range": {"listed_by": {"gte": 2}}}}

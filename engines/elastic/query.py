@@ -91,3 +91,32 @@ def search_body(request: SearchRequest) -> dict[str, Any]:
     if request.after:
         body["search_after"] = list(request.after)
     return body
+
+
+def scan_body(request: SearchRequest) -> dict[str, Any]:
+    """One chunk of a walk over every hit: the search body without counts or facets."""
+    body = search_body(request)
+    del body["aggs"], body["from"]
+    return {**body, "track_total_hits": False}
+
+
+# Below this many distinct values the cardinality count is exact (up to hash collisions,
+# negligible at the few dozen contributors there are); 40,000 is the largest allowed.
+CARDINALITY_PRECISION = 40_000
+
+
+def stats_body() -> dict[str, Any]:
+    """Projects (the total), distinct contributors, projects listed by two or more."""
+    return {
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {
+            "contributors": {
+                "cardinality": {
+                    "field": FACETS_BY_NAME["source"].path,
+                    "precision_threshold": CARDINALITY_PRECISION,
+                }
+            },
+            "multi_listed": {"filter": {"range": {"listed_by": {"gte": 2}}}},
+        },
+    }

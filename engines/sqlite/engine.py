@@ -16,12 +16,20 @@ import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cis.files import replace_durably
 from cis.records import Project
-from engines.base import FacetCount, SearchRequest, SearchResult, WriteStats, check_after_width
+from engines.base import (
+    FacetCount,
+    IndexStats,
+    SearchRequest,
+    SearchResult,
+    WriteStats,
+    check_after_width,
+)
 from engines.sqlite import query as q
 from engines.sqlite.schema import (
     create_schema,
@@ -29,6 +37,8 @@ from engines.sqlite.schema import (
     insert_projects,
     refresh_facet_totals,
 )
+
+SCAN_CHUNK = 500  # rows fetched at a time by a scan
 
 
 class SqliteEngine:
@@ -119,6 +129,31 @@ class SqliteEngine:
             )
             found = row.fetchone() if row else None
         return json.loads(found[0]) if found else None
+
+    def scan(self, request: SearchRequest) -> Iterator[Project]:
+        """Every hit in the search's order, read from one cursor in chunks.
+
+        The open connection keeps reading the file it opened even if a write swaps in a
+        new one meanwhile: a scan sees one state of the index from start to end.
+        """
+        whole = replace(request, after=None)
+        with self._reader() as conn:
+            if conn is None:
+                return
+            for statement in q.preparation_sql(whole):
+                _run(conn, statement)
+            sql = q.hits_sql(whole, paged=False)
+            cursor = conn.execute(sql.text, sql.params)
+            while rows := cursor.fetchmany(SCAN_CHUNK):
+                yield from (json.loads(row[0]) for row in rows)
+
+    def stats(self) -> IndexStats:
+        """Projects, distinct contributors and multi-listed projects."""
+        with self._reader() as conn:
+            if conn is None:
+                return IndexStats(projects=0, contributors=0, multi_listed=0)
+            projects, contributors, multi_listed = _run(conn, q.stats_sql())[0]
+        return IndexStats(projects=projects, contributors=contributors, multi_listed=multi_listed)
 
     def count(self) -> int:
         """Number of projects in the live file (0 before the first index)."""

@@ -98,13 +98,13 @@ def _rows(request: SearchRequest, skip_facet: str | None = None) -> Rows:
     return Rows(table, column, " AND ".join(f"r.{column} IN sel_{f}" for f in facets) or "1")
 
 
-def hits_sql(request: SearchRequest) -> Sql:
-    """``(doc, *sort position)`` of the page: best rank first, then by title.
+def hits_sql(request: SearchRequest, *, paged: bool = True) -> Sql:
+    """``(doc, *sort position)`` of the page (every hit when not ``paged``), in sort order.
 
     With ``request.after`` the page starts right after that sort position (keyset paging).
     """
     rows = _rows(request)
-    page = (request.size, request.offset)
+    page = (request.size, request.offset) if paged else (-1, 0)  # LIMIT -1: no limit
     after = request.after
     params: tuple[str | float, ...]
     if not has_base(request):
@@ -153,4 +153,13 @@ def counts_sql(request: SearchRequest, facets: list[str], skip_facet: str | None
         f" CROSS JOIN facet_values v ON v.project = m.project AND v.facet IN ({marks})"
         " GROUP BY v.facet, v.value",
         tuple(facets),
+    )
+
+
+def stats_sql() -> Sql:
+    """``(projects, contributors, multi_listed)``: counts kept by every write, no scan."""
+    return Sql(
+        "SELECT (SELECT count(*) FROM projects),"
+        " (SELECT count(*) FROM facet_totals WHERE facet = 'source'),"
+        " (SELECT count(*) FROM projects WHERE listed_by >= 2)"
     )

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from cis.facets import SEARCH_FIELDS, facet_values, folded_search_text
 from cis.records import Project
 from cis.text import sort_key as title_sort_key
+from engines.derived import contributor_count
 
 FTS_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
 
@@ -16,7 +17,8 @@ SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS projects (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    sort_key TEXT NOT NULL
+    sort_key TEXT NOT NULL,
+    listed_by INTEGER NOT NULL  -- how many contributors list it
 );
 -- Documents apart: ranking thousands of matches reads small project rows, not 3 KB ones.
 CREATE TABLE IF NOT EXISTS documents (
@@ -24,6 +26,7 @@ CREATE TABLE IF NOT EXISTS documents (
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS projects_by_sort_key ON projects (sort_key);
+CREATE INDEX IF NOT EXISTS projects_by_listed_by ON projects (listed_by);
 CREATE VIRTUAL TABLE IF NOT EXISTS projects_fts USING fts5(
     {", ".join(FTS_COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -62,7 +65,8 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
     for project in projects:
         delete_project(conn, project["id"])
         cursor = conn.execute(
-            "INSERT INTO projects (id, sort_key) VALUES (?, ?)", (project["id"], sort_key(project))
+            "INSERT INTO projects (id, sort_key, listed_by) VALUES (?, ?, ?)",
+            (project["id"], sort_key(project), contributor_count(project)),
         )
         row = int(cursor.lastrowid or 0)
         conn.execute(
