@@ -17,6 +17,7 @@ from search_service.cursors import CursorSigner, load_secret
 from search_service.errors import register_error_handlers
 from search_service.headers import register_headers
 from search_service.labels import Labeller
+from search_service.open_data import open_data
 
 
 def create_app(
@@ -31,6 +32,7 @@ def create_app(
     app.extensions["cis_labels"] = Labeller(lambda: {})
     app.extensions["cis_cursors"] = CursorSigner(load_secret(settings))
     app.register_blueprint(api)
+    app.register_blueprint(open_data)
     register_error_handlers(app)
     register_headers(app)
     return app
