@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from engines.base import BBox, SearchRequest
+from engines.base import BBox, GeoPoint, SearchRequest
 from engines.elastic.query import (
+    geo_filters,
     scan_body,
     search_body,
     selection_filters,
+    sort_clause,
     stats_body,
     text_query,
 )
@@ -82,3 +84,30 @@ def test_stats_count_contributors_and_projects_listed_twice() -> None:
     aggs = stats_body()["aggs"]
     assert aggs["contributors"]["cardinality"]["field"] == "sources.source"
     assert aggs["multi_listed"] == {"filter": {"range": {"listed_by": {"gte": 2}}}}
+
+
+def test_each_sort_ends_on_the_id() -> None:
+    near = GeoPoint(46.5, 3.3)
+    distance = {"location": {"lat": 46.5, "lon": 3.3}, "order": "asc", "unit": "km"}
+    assert sort_clause(SearchRequest(sort="title", text="jardin")) == [
+        {"sort_title": "asc"},
+        {"id": "asc"},
+    ]
+    assert sort_clause(SearchRequest(sort="distance", near=near)) == [
+        {"_geo_distance": {**distance, "distance_type": "arc"}},
+        {"id": "asc"},
+    ]
+    assert sort_clause(SearchRequest(sort="recent")) == [
+        {"first_seen": {"order": "desc"}},
+        {"id": "asc"},
+    ]
+    assert sort_clause(SearchRequest(sort="distance")) == sort_clause(SearchRequest())
+
+
+def test_a_radius_is_a_geo_distance_filter_beside_the_viewport() -> None:
+    box = BBox(south=45.0, west=2.0, north=47.0, east=4.0)
+    request = SearchRequest(bbox=box, near=GeoPoint(46.5, 3.3), radius_km=12.5)
+    assert geo_filters(request)[1] == {
+        "geo_distance": {"distance": "12.5km", "location": {"lat": 46.5, "lon": 3.3}}
+    }
+    assert len(geo_filters(SearchRequest(near=GeoPoint(46.5, 3.3)))) == 0

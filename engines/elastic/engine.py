@@ -41,6 +41,7 @@ from engines.base import (
 )
 from engines.elastic.bulk import BulkOutcome, index_actions, refuse_rejections
 from engines.elastic.query import scan_body, search_body, stats_body
+from engines.geo import hit_distances
 from mappings import hidden_fields, load_mapping
 
 BULK_CHUNK = 3000  # ~8 MB requests: measured 12 % faster than 1,000 at 100k projects
@@ -147,10 +148,12 @@ class ElasticsearchEngine:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
         hits = response["hits"]["hits"]
         full_page = len(hits) == request.size
+        projects = [hit["_source"] for hit in hits]
         return SearchResult(
             total=response["hits"]["total"]["value"],
-            hits=[hit["_source"] for hit in hits],
+            hits=projects,
             next_after=tuple(hits[-1]["sort"]) if full_page else None,
+            distances_km=hit_distances(request.near, projects),
             facets={
                 facet: [FacetCount(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
                 for facet, agg in response.get("aggregations", {}).items()

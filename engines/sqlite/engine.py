@@ -30,7 +30,9 @@ from engines.base import (
     WriteStats,
     check_after_width,
 )
+from engines.geo import haversine_km, hit_distances
 from engines.sqlite import query as q
+from engines.sqlite.order import cursor_width
 from engines.sqlite.schema import (
     create_schema,
     delete_project,
@@ -103,7 +105,7 @@ class SqliteEngine:
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Hits, total and multi-select facet counts."""
-        check_after_width(request, 2 if q.has_base(request) else 1)  # (rank,) sort key
+        check_after_width(request, cursor_width(request))
         with self._reader() as conn:
             if conn is None:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
@@ -113,11 +115,13 @@ class SqliteEngine:
             total = _run(conn, q.total_sql(request))[0][0]
             facets = _facet_counts(conn, request)
         full_page = len(rows) == request.size
+        hits = [json.loads(row[0]) for row in rows]
         return SearchResult(
             total=total,
-            hits=[json.loads(row[0]) for row in rows],
+            hits=hits,
             facets=facets,
             next_after=tuple(rows[-1][1:]) if full_page else None,
+            distances_km=hit_distances(request.near, hits),
         )
 
     def get(self, project_id: str) -> Project | None:
@@ -169,6 +173,7 @@ class SqliteEngine:
             yield None
             return
         with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)) as conn:
+            conn.create_function("distance_km", 4, _distance_km, deterministic=True)
             yield conn
 
 
@@ -186,6 +191,11 @@ def _facet_counts(conn: sqlite3.Connection, request: SearchRequest) -> dict[str,
         facet: sorted(found, key=lambda c: (-c.count, c.value))[: request.facet_size]
         for facet, found in counts.items()
     }
+
+
+def _distance_km(lat: float | None, lon: float | None, lat0: float, lon0: float) -> float | None:
+    """SQL ``distance_km(lat, lon, lat0, lon0)``: exact km, NULL for an unlocated project."""
+    return None if lat is None or lon is None else haversine_km(lat, lon, lat0, lon0)
 
 
 def _run(conn: sqlite3.Connection, sql: q.Sql) -> list[Any]:
