@@ -25,8 +25,11 @@ ETALAB = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 
 
 def write_contributors(store: RawStore) -> None:
-    """Avise failing after a good run, Semeoz fine with hostile URLs, Solidarum crawled
-    before descriptions existed, RTES described but listing nothing."""
+    """Four contributors, each a case of the raw store.
+
+    Avise fails after a good run, Semeoz is fine with hostile URLs, Solidarum was crawled
+    before descriptions existed, RTES is described but lists nothing.
+    """
     store.write_description("avise", {
         "id": "avise", "name": "Avise", "homepage": "https://www.avise.org",
         "logo": "https://www.avise.org/logo.png",
