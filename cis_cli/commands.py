@@ -15,6 +15,7 @@ from crawlers.run import crawl as run_crawl
 from engines import open_engine
 from indexer.dedup.admin import dedup_report, edit_rule
 from indexer.pipeline import apply_increments, rebuild
+from search_service.cursors import load_secret
 
 GUNICORN_CONFIG = PROJECT_ROOT / "search_service" / "gunicorn_config.py"
 
@@ -63,6 +64,7 @@ def dedup(args: argparse.Namespace, settings: Settings) -> int:
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Replace this process with gunicorn serving the search service."""
     open_engine(settings).health()  # fail now, in one line, rather than in every worker
+    load_secret(settings)  # created once here, not raced for by the workers
     env = {**os.environ, "CIS_PORT": str(args.port or settings.port)}
     print(f"serving on http://{settings.host}:{env['CIS_PORT']}", flush=True)
     command = [

@@ -9,8 +9,11 @@ from engines.base import MapRequest
 from search_service.cursors import CursorSigner
 from search_service.errors import BadParameter, NotFound
 from search_service.labels import Labeller
+from search_service.openapi import openapi_document
 from search_service.params import (
     MAP_PARAMETERS,
+    MAX_SUGGEST_LENGTH,
+    MAX_ZOOM,
     SIMILAR_PARAMETERS,
     SUGGEST_PARAMETERS,
     bounded_int,
@@ -22,9 +25,6 @@ from search_service.responses import full_project, map_response, search_response
 from search_service.suggest import MAX_SUGGEST_SIZE, suggestions
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-
-MAX_SUGGEST_LENGTH = 100
-MAX_ZOOM = 20
 
 
 def engine() -> Engine:
@@ -110,6 +110,12 @@ def stats() -> Response:
             "multi_listed": counts.multi_listed,
         }
     )
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    """This API's OpenAPI 3.1 document."""
+    return jsonify(openapi_document())
 
 
 @api.get("/health")

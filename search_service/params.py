@@ -25,6 +25,8 @@ MAX_SIZE = 100
 DEFAULT_SIZE = 40
 MAX_VALUES_PER_FACET = 50
 MAX_RADIUS_KM = 1000.0
+MAX_SUGGEST_LENGTH = 100
+MAX_ZOOM = 20
 SEARCH_PARAMETERS = frozenset(
     {"q", "page", "size", "bbox", "facets", "cursor", "near", "radius_km", "sort", *FACETS_BY_NAME}
 )
