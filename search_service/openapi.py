@@ -14,6 +14,7 @@ from engines.base import MAX_TILE_PRECISION, SORTS
 from mappings import result_window
 from search_service import params
 from search_service.cursors import MAX_CURSOR_LENGTH
+from search_service.export import EXPORT_FORMATS
 from search_service.suggest import MAX_SUGGEST_SIZE
 
 JSON = "application/json"
@@ -358,6 +359,55 @@ def _paths() -> dict[str, Any]:
     }
 
 
+def _open_data_schemas() -> dict[str, Any]:
+    licence = {
+        "oneOf": [_object({"name": {"type": "string"}, "url": NULLABLE_STRING}), {"type": "null"}]
+    }
+    health = {"type": "string", "enum": ["ok", "failing", "never_crawled"]}
+    source = _object(
+        {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "homepage": NULLABLE_STRING,
+            "logo": NULLABLE_STRING,
+            "licence": licence,
+            "projects": {"type": "integer", "minimum": 0},
+            "last_crawl": NULLABLE_STRING,
+            "last_success": NULLABLE_STRING,
+            "health": health,
+            "failure": NULLABLE_STRING,
+        }
+    )
+    return {"Sources": _object({"sources": {"type": "array", "items": source}})}
+
+
+def _open_data_paths() -> dict[str, Any]:
+    export_format = _query(
+        "format",
+        "csv (UTF-8, comma, RFC 4180, a `licence` column), json or geojson (RFC 7946).",
+        {"type": "string", "enum": list(EXPORT_FORMATS), "default": "csv"},
+    )
+    streamed = {
+        "description": "Every selected project, streamed as an attachment (see the README).",
+        "content": {f.media_type.split(";")[0]: {"schema": {}} for f in EXPORT_FORMATS.values()},
+    }
+    return {
+        "/sources": _get(
+            "Every contributor: description, licence, project count, crawl health",
+            [],
+            _answer("By name.", _ref("Sources")),
+            *COMMON_ERRORS,
+        ),
+        "/export": {
+            "get": {
+                "summary": "Open-data dump of the projects a search selects",
+                "parameters": [*_filters(), export_format],
+                "responses": {"200": streamed, **_errors(*COMMON_ERRORS)},
+            }
+        },
+    }
+
+
 @cache
 def openapi_document() -> dict[str, Any]:
     """The whole document, built once per process."""
@@ -375,7 +425,10 @@ def openapi_document() -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/api/v1"}],
-        "components": {"schemas": _schemas(), "securitySchemes": {"partnerKey": api_key}},
+        "components": {
+            "schemas": {**_schemas(), **_open_data_schemas()},
+            "securitySchemes": {"partnerKey": api_key},
+        },
         "security": [{}, {"partnerKey": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **_open_data_paths()},
     }
