@@ -10,13 +10,14 @@ from typing import Any
 
 from flask import Flask
 
+from cis.raw_store import RawStore
 from cis.settings import Settings
 from engines import Engine, open_engine
 from search_service.api import api
 from search_service.cursors import CursorSigner, load_secret
 from search_service.errors import register_error_handlers
 from search_service.headers import register_headers
-from search_service.labels import Labeller
+from search_service.labels import Labeller, SourceNames
 from search_service.open_data import open_data
 
 
@@ -29,7 +30,7 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config["CIS_SETTINGS"] = settings
     app.extensions["cis_engine"] = engine or open_engine(settings)
-    app.extensions["cis_labels"] = Labeller(lambda: {})
+    app.extensions["cis_labels"] = Labeller(SourceNames(RawStore(settings.raw_dir)))
     app.extensions["cis_cursors"] = CursorSigner(load_secret(settings))
     app.register_blueprint(api)
     app.register_blueprint(open_data)

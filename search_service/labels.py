@@ -7,11 +7,29 @@ as its label: a new code is never an error.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 
 from cis import places, vocabulary
+from cis.raw_store import RawStore
 
 PLACE_FACETS = ("region", "departement", "commune")
+SOURCE_NAMES_TTL_S = 30.0
+
+
+class SourceNames:
+    """Contributor id → name, as the latest crawls described them; re-read every 30 s."""
+
+    def __init__(self, store: RawStore) -> None:
+        self._store = store
+        self._names: dict[str, str] = {}
+        self._read_at = -SOURCE_NAMES_TTL_S
+
+    def __call__(self) -> Mapping[str, str]:
+        if time.monotonic() - self._read_at >= SOURCE_NAMES_TTL_S:
+            self._names = {d["id"]: d["name"] for d in self._store.descriptions()}
+            self._read_at = time.monotonic()
+        return self._names
 
 
 def place_label(facet: str, code: str) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from cis.raw_store import RawStore
 from cis.settings import Settings
 from engines import Engine
 from search_service import create_app
@@ -191,3 +192,20 @@ def test_suggestions_are_typed_places_themes_and_projects(client: FlaskClient) -
     assert (allier["level"], allier["label"]) == ("departement", "Allier (03)")
     for query in ("", "q=", "q=" + "x" * 101, "q=a&size=21", "q=a&types=x"):
         assert get_json(client, f"/api/v1/suggest?{query}", status=400)["error"]["parameter"]
+
+
+def test_contributors_are_named_as_their_latest_crawl_described_them(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    sqlite_engine.replace_all(catalogue())
+    store = RawStore(tmp_path / "data" / "raw")
+    store.write_description(
+        "semeoz",
+        {"id": "semeoz", "name": "Semeoz", "homepage": "https://semeoz.example/", "logo": ""}
+        | {"licence": None},
+    )
+    app = create_app({"data_dir": str(tmp_path / "data")}, engine=sqlite_engine)
+    body = get_json(app.test_client(), "/api/v1/search?facets=source")
+    labels = {v["value"]: v["label"] for v in body["facets"]["source"]}
+    assert labels["semeoz"] == "Semeoz"
+    assert labels["avise"] == "avise"  # never crawled here: its id stands for its name
