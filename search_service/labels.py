@@ -26,6 +26,7 @@ class SourceNames:
         self._read_at = -SOURCE_NAMES_TTL_S
 
     def __call__(self) -> Mapping[str, str]:
+        """The names, fresh to within SOURCE_NAMES_TTL_S."""
         if time.monotonic() - self._read_at >= SOURCE_NAMES_TTL_S:
             self._names = {d["id"]: d["name"] for d in self._store.descriptions()}
             self._read_at = time.monotonic()
