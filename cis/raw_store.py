@@ -2,7 +2,9 @@
 
 Key concepts: each source has a folder ``<root>/<source>/``; each crawl run writes
 ``<run>.jsonl`` (one raw item a line), ``<run>.state.json`` (per-URL HTTP validators and
-what each page yielded, plus the URLs removed in that run) and ``<run>.report.json``.
+what each page yielded, plus the URLs removed in that run) and ``<run>.report.json``;
+``source.json`` holds the contributor's public description (name, pages, licence) as
+its config said at the latest crawl, for the search service, which never reads configs.
 Items are written under a temporary name and renamed when the run succeeds; only then is
 the ``LATEST`` pointer file replaced (atomically), so a failed or interrupted run leaves
 the last good run in place. The indexer reads ``latest_items`` and ``latest_removals``.
@@ -18,9 +20,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from cis.files import write_atomic
-from cis.records import RawItem
+from cis.records import RawItem, SourceDescription
 
 LATEST = "LATEST"
+DESCRIPTION = "source.json"
 
 
 class RawStore:
@@ -34,6 +37,12 @@ class RawStore:
         if not self.root.is_dir():
             return []
         return sorted(p.parent.name for p in self.root.glob(f"*/{LATEST}"))
+
+    def known_sources(self) -> list[str]:
+        """Sources crawled at least once, successfully or not, sorted."""
+        if not self.root.is_dir():
+            return []
+        return sorted(p.name for p in self.root.iterdir() if p.is_dir() and p.name[0] != ".")
 
     def latest_run(self, source: str) -> str | None:
         """Id of the source's last successful run, None if it never succeeded."""
@@ -62,6 +71,32 @@ class RawStore:
     def latest_contributor(self, source: str) -> dict[str, Any]:
         """Identity of the source at its last successful run: name, homepage, tag table."""
         return dict(self.latest_state(source).get("contributor", {"name": source}))
+
+    def write_description(self, source: str, description: SourceDescription) -> Path:
+        """Record the contributor's public description (every crawl rewrites it)."""
+        path = self.root / source / DESCRIPTION
+        write_atomic(path, json.dumps(description, ensure_ascii=False, indent=2, sort_keys=True))
+        return path
+
+    def description(self, source: str) -> SourceDescription:
+        """The contributor's public description as its latest crawl recorded it."""
+        path = self.root / source / DESCRIPTION
+        if path.is_file():
+            recorded: SourceDescription = json.loads(path.read_text(encoding="utf-8"))
+            return recorded
+        # Crawled before descriptions were recorded: what its last good run said.
+        card = self.latest_contributor(source)
+        return {
+            "id": source,
+            "name": card.get("name") or source,
+            "homepage": card.get("homepage") or "",
+            "logo": card.get("logo") or "",
+            "licence": None,
+        }
+
+    def descriptions(self) -> list[SourceDescription]:
+        """The description of every known source, by id."""
+        return [self.description(source) for source in self.known_sources()]
 
     def report_paths(self, source: str) -> list[Path]:
         """Report files of every run of ``source`` (failed ones too), oldest first."""

@@ -85,3 +85,20 @@ class Project(TypedDict):
     siret: NotRequired[str]
     legal_status: NotRequired[str]
     date: NotRequired[str]
+
+
+class LicenceTerms(TypedDict):
+    """The licence under which a contributor publishes its listing."""
+
+    name: str  # e.g. "Licence Ouverte 2.0 (Etalab)", "CC BY-SA 4.0"
+    url: str  # its text, "" when the config gives none
+
+
+class SourceDescription(TypedDict):
+    """A contributor's public description, as the crawler last read it from its config."""
+
+    id: str
+    name: str
+    homepage: str
+    logo: str  # "" when none
+    licence: LicenceTerms | None  # None: the contributor has not stated one

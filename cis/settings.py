@@ -60,6 +60,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Largest share of the live index (its listings) one index run may remove; more, or all, needs --allow-shrink.",
         kinds.share,
     ),
+    Setting(
+        "secret_key",
+        "",
+        "Key signing the API's paging cursors: the same long random text on every host; empty: "
+        "one is created in <data_dir>/secret_key.",
+    ),
     Setting("host", "127.0.0.1", "Address `cis serve` binds to."),
     Setting("port", "8000", "Port `cis serve` listens on.", kinds.port_number),
     Setting("workers", "2", "gunicorn worker processes for `cis serve`.", kinds.positive_count),
@@ -164,6 +170,7 @@ class Settings:
     index_alias: str
     sources_dir: Path
     shrink_limit: float
+    secret_key: str
     host: str
     port: int
     workers: int

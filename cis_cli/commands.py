@@ -8,12 +8,14 @@ import sys
 
 from cis.setting_types import PROJECT_ROOT
 from cis.settings import SETTINGS, Settings
+from cis.source_reports import load_reports
 from crawlers.config.loader import check_sources
-from crawlers.report import format_report_table, load_reports
+from crawlers.report import format_report_table
 from crawlers.run import crawl as run_crawl
 from engines import open_engine
 from indexer.dedup.admin import dedup_report, edit_rule
 from indexer.pipeline import apply_increments, rebuild
+from search_service.cursors import load_secret
 from search_service.partners import PartnerStore
 
 GUNICORN_CONFIG = PROJECT_ROOT / "search_service" / "gunicorn_config.py"
@@ -80,6 +82,7 @@ def partners(args: argparse.Namespace, settings: Settings) -> int:
 def serve(args: argparse.Namespace, settings: Settings) -> int:
     """Replace this process with gunicorn serving the search service."""
     open_engine(settings).health()  # fail now, in one line, rather than in every worker
+    load_secret(settings)  # created once here, not raced for by the workers
     env = {**os.environ, "CIS_PORT": str(args.port or settings.port)}
     print(f"serving on http://{settings.host}:{env['CIS_PORT']}", flush=True)
     command = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from scrapy.settings import BaseSettings
 
-from crawlers.report import SourceReport
+from cis.source_reports import SourceReport
 
 # What the download exceptions Scrapy counts (by class name) mean to an operator.
 EXCEPTION_WORDS: Mapping[str, str] = {

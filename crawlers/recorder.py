@@ -1,11 +1,13 @@
 """Scrapy extension that writes one run of one source into the raw store, with its report.
 
-Key concepts: opened with the spider, it appends every kept item to the run's temporary
-file, and writes a provisional ``<run>.report.json`` saying the run never finished (what
-stays if the crawler is killed or crashes). When the spider closes it carries forward
-what was not reached, works out the removals, then either commits the run (rename +
-``LATEST``) or aborts it, and replaces the report. A run fails when the spider closed
-abnormally or no page at all could be fetched; the last good run then stays the latest.
+Key concepts: opened with the spider, it records the source's public description
+(``source.json``: name, pages, licence, as the config says now), appends every kept item
+to the run's temporary file, and writes a provisional ``<run>.report.json`` saying the
+run never finished (what stays if the crawler is killed or crashes). When the spider
+closes it carries forward what was not reached, works out the removals, then either
+commits the run (rename + ``LATEST``) or aborts it, and replaces the report. A run fails
+when the spider closed abnormally or no page at all could be fetched; the last good run
+then stays the latest.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from scrapy.http import Response
 
 from cis.raw_store import RawStore, RunWriter
 from cis.records import RawItem
+from cis.source_reports import UNFINISHED, SourceReport
 from crawlers.config.model import SourceConfig
 from crawlers.extract.raw_items import utc_now
 from crawlers.failures import Bounds, describe_failure
 from crawlers.incremental import CrawlState
 from crawlers.middlewares import UNREACHABLE
-from crawlers.report import UNFINISHED, SourceReport, stats_breakdown
+from crawlers.report import stats_breakdown
 from crawlers.spiders.base import ConfiguredSpider
 
 # Close reasons of a run that ended on its own; the closespider_* ones are capped runs.
@@ -56,11 +59,12 @@ class RunRecorder:
         return recorder
 
     def spider_opened(self, spider: Spider) -> None:
-        """Open the run's temporary items file; report the run unfinished until it is."""
+        """Open the run's items file, record who the source is; report the run unfinished."""
         assert isinstance(spider, ConfiguredSpider)
         self.started = utc_now()
         self.clock = time.monotonic()
         self.writer = self.store.open_run(spider.name, self.run)
+        self.store.write_description(spider.name, spider.config.description())
         unfinished = self._report(spider, UNFINISHED, ok=False, complete=False)
         self.store.write_report(spider.name, self.run, unfinished.to_json())
 
@@ -121,15 +125,9 @@ class RunRecorder:
         )
 
 
-def contributor_card(config: SourceConfig) -> dict[str, str | None]:
+def contributor_card(config: SourceConfig) -> dict[str, object]:
     """Who the source is, kept with each run so the indexer needs only the raw store."""
-    return {
-        "name": config.name,
-        "homepage": config.homepage,
-        "logo": config.logo,
-        "licence": config.licence,
-        "tag_table": config.tag_table,
-    }
+    return {**config.description(), "tag_table": config.tag_table}
 
 
 def run_failure(state: CrawlState, reason: str) -> str | None:

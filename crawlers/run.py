@@ -12,7 +12,6 @@ reports back, and closes as failed any report the child left unfinished (killed,
 from __future__ import annotations
 
 import dataclasses
-import json
 import signal
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -23,13 +22,13 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from cis.errors import CisError
 from cis.raw_store import RawStore, new_run_id
 from cis.settings import Settings
+from cis.source_reports import UNFINISHED, SourceReport
 from crawlers.child import CrawlInterrupted, Inherited, die_with_parent, run_child
 from crawlers.config.loader import load_sources
 from crawlers.config.model import SourceConfig
 from crawlers.extract.raw_items import utc_now
 from crawlers.incremental import CrawlState
 from crawlers.locks import locked_sources
-from crawlers.report import UNFINISHED, SourceReport
 from crawlers.scrapy_settings import process_settings, scrapy_settings
 from crawlers.spiders import spider_class
 
@@ -139,7 +138,7 @@ def _closed_report(store: RawStore, config: SourceConfig, run: str, ended: str) 
     """The run's final report; one the child left unfinished (or never wrote) fails."""
     path = store.root / config.id / f"{run}.report.json"
     if path.is_file():
-        report = SourceReport.from_json(json.loads(path.read_text(encoding="utf-8")))
+        report = SourceReport.read(path)
         if report.close_reason != UNFINISHED:
             return report
     else:  # the child ended before the spider opened

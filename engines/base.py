@@ -42,6 +42,11 @@ def check_after_width(request: SearchRequest, width: int) -> None:
         raise InvalidCursor(f"a cursor of {len(request.after)} values for a sort of {width}")
 
 
+def effective_sort(request: SearchRequest) -> Sort:
+    """The order the hits come in: ``distance`` without ``near`` falls back to ``relevance``."""
+    return "relevance" if request.sort == "distance" and request.near is None else request.sort
+
+
 class RejectedDocuments(EngineError):
     """The engine refused some documents: the write was abandoned, the live index untouched."""
 

@@ -10,11 +10,16 @@ from typing import Any
 
 from flask import Flask
 
+from cis.raw_store import RawStore
 from cis.settings import Settings
 from engines import Engine, open_engine
 from search_service.api import api
+from search_service.cursors import CursorSigner, load_secret
 from search_service.errors import register_error_handlers
+from search_service.headers import register_headers
+from search_service.labels import Labeller, SourceNames
 from search_service.limits import install_rate_limits
+from search_service.open_data import open_data
 from search_service.partners import ActiveKeys, PartnerStore, identify_partner, refuse_invalid_key
 
 
@@ -27,12 +32,16 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config["CIS_SETTINGS"] = settings
     app.extensions["cis_engine"] = engine or open_engine(settings)
+    app.extensions["cis_labels"] = Labeller(SourceNames(RawStore(settings.raw_dir)))
+    app.extensions["cis_cursors"] = CursorSigner(load_secret(settings))
     app.extensions["cis_partner_keys"] = ActiveKeys(PartnerStore(settings.data_dir))
     app.register_blueprint(api)
+    app.register_blueprint(open_data)
     register_error_handlers(app)
+    register_headers(app)
     # In this order: who is calling, count the request, then refuse a bad key (so that
     # guessing keys uses up the anonymous limit).
     app.before_request(identify_partner)
-    install_rate_limits(app, api, settings)
+    install_rate_limits(app, [api, open_data], settings)
     app.before_request(refuse_invalid_key)
     return app

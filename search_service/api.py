@@ -5,18 +5,26 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from engines import Engine
-from search_service.errors import NotFound
-from search_service.params import parse_search_args
-from search_service.responses import search_response
+from engines.base import MapRequest
+from search_service.cursors import CursorSigner
+from search_service.errors import BadParameter, NotFound
+from search_service.labels import Labeller
+from search_service.openapi import openapi_document
+from search_service.params import (
+    MAP_PARAMETERS,
+    MAX_SUGGEST_LENGTH,
+    MAX_ZOOM,
+    SIMILAR_PARAMETERS,
+    SUGGEST_PARAMETERS,
+    bounded_int,
+    parse_near,
+    parse_search_args,
+    refuse_unknown,
+)
+from search_service.responses import full_project, map_response, search_response, tile
+from search_service.suggest import MAX_SUGGEST_SIZE, suggestions
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-
-
-@api.after_request
-def allow_embedding(response: Response) -> Response:
-    """Partners call the API from their own sites' pages: read-only, so any origin may."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 def engine() -> Engine:
@@ -25,12 +33,49 @@ def engine() -> Engine:
     return injected
 
 
+def labeller() -> Labeller:
+    """Names for codes, built by the app factory."""
+    built: Labeller = current_app.extensions["cis_labels"]
+    return built
+
+
+def cursors() -> CursorSigner:
+    """The cursor signer, keyed by the app factory."""
+    signer: CursorSigner = current_app.extensions["cis_cursors"]
+    return signer
+
+
 @api.get("/search")
 def search() -> Response:
-    """Full-text search with multi-select facets, viewport and paging."""
-    search_request = parse_search_args(request.args)
+    """Full-text search with multi-select facets, viewport, distance and paging."""
+    search_request = parse_search_args(request.args, cursors())
     result = engine().search(search_request)
-    return jsonify(search_response(search_request, result))
+    return jsonify(search_response(search_request, result, labeller(), cursors()))
+
+
+@api.get("/map")
+def map_view() -> Response:
+    """The search's located hits as clusters on a tile grid, or as points when few."""
+    refuse_unknown(request.args, MAP_PARAMETERS)
+    zoom = bounded_int(request.args, "zoom", default=5, low=0, high=MAX_ZOOM)
+    map_request = MapRequest(
+        search=parse_search_args(request.args, cursors(), MAP_PARAMETERS), zoom=zoom
+    )
+    result = engine().map(map_request)
+    return jsonify(map_response(zoom, map_request.precision, result))
+
+
+@api.get("/suggest")
+def suggest() -> Response:
+    """Typed completions: places, themes and project titles."""
+    refuse_unknown(request.args, SUGGEST_PARAMETERS)
+    text = request.args.get("q", "").strip()
+    if not text:
+        raise BadParameter("q is required: the start of what the user typed", parameter="q")
+    if len(text) > MAX_SUGGEST_LENGTH:
+        raise BadParameter(f"q is longer than {MAX_SUGGEST_LENGTH} characters", parameter="q")
+    size = bounded_int(request.args, "size", default=8, low=1, high=MAX_SUGGEST_SIZE)
+    return jsonify({"q": text, **suggestions(engine(), text, size)})
 
 
 @api.get("/projects/<project_id>")
@@ -39,11 +84,42 @@ def project(project_id: str) -> Response:
     found = engine().get(project_id)
     if found is None:
         raise NotFound(f"no project {project_id!r}")
-    return jsonify(found)
+    return jsonify(full_project(found, labeller()))
+
+
+@api.get("/projects/<project_id>/similar")
+def similar(project_id: str) -> Response:
+    """Projects similar in text and themes, optionally near a point."""
+    refuse_unknown(request.args, SIMILAR_PARAMETERS)
+    size = bounded_int(request.args, "size", default=6, low=1, high=40)
+    near, radius_km = parse_near(request.args)
+    found = engine().similar(project_id, size, near=near, radius_km=radius_km)
+    if found is None:
+        raise NotFound(f"no project {project_id!r}")
+    return jsonify({"results": [tile(p, labeller()) for p in found]})
+
+
+@api.get("/stats")
+def stats() -> Response:
+    """The home counter: projects, contributors, projects listed by several contributors."""
+    counts = engine().stats()
+    return jsonify(
+        {
+            "projects": counts.projects,
+            "contributors": counts.contributors,
+            "multi_listed": counts.multi_listed,
+        }
+    )
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    """This API's OpenAPI 3.1 document."""
+    return jsonify(openapi_document())
 
 
 @api.get("/health")
 def health() -> Response:
-    """Engine status and project count (503 when the engine is down)."""
+    """Engine status and project count (503 when the engine is down); nothing internal."""
     status = engine().health()
-    return jsonify({**status, "projects": engine().count()})
+    return jsonify({"status": "ok", "engine": status["engine"], "projects": engine().count()})

@@ -38,8 +38,8 @@ REDIS_TIMEOUTS_S: dict[str, str | int] = {"socket_connect_timeout": 1, "socket_t
 RATE_LIMIT_HEADERS = "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After"
 
 
-def install_rate_limits(app: Flask, blueprint: Blueprint, settings: Settings) -> Limiter:
-    """Limit every route of ``blueprint`` but health, and answer 429 in the API's error shape."""
+def install_rate_limits(app: Flask, blueprints: list[Blueprint], settings: Settings) -> Limiter:
+    """Limit every route of ``blueprints`` but health, in one bucket; 429 in the API's error shape."""
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     redis = not settings.rate_limit_storage.startswith("memory:")
@@ -56,7 +56,9 @@ def install_rate_limits(app: Flask, blueprint: Blueprint, settings: Settings) ->
         partner = current_partner()
         return settings.rate_limit_partner if partner else settings.rate_limit_anonymous
 
-    limiter.shared_limit(client_limit, scope="api_v1", exempt_when=is_health_check)(blueprint)
+    one_bucket = limiter.shared_limit(client_limit, scope="api_v1", exempt_when=is_health_check)
+    for blueprint in blueprints:
+        one_bucket(blueprint)
     limiter.init_app(app)
     app.after_request(lambda response: add_rate_limit_headers(limiter, response))
     app.register_error_handler(RateLimitExceeded, too_many_requests)

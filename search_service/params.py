@@ -5,17 +5,17 @@ Every rule names the parameter it checks, so a partner reading a 400 knows what 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
+import math
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TypeVar
 
 from werkzeug.datastructures import MultiDict
 
 from cis.facets import FACETS_BY_NAME
-from engines.base import BBox, SearchRequest
+from engines.base import SORTS, BBox, GeoPoint, SearchRequest, Sort
 from mappings import result_window
+from search_service.cursors import CursorSigner
 from search_service.errors import BadParameter
 
 T = TypeVar("T")
@@ -24,42 +24,94 @@ MAX_QUERY_LENGTH = 500
 MAX_SIZE = 100
 DEFAULT_SIZE = 40
 MAX_VALUES_PER_FACET = 50
-SEARCH_PARAMETERS = frozenset({"q", "page", "size", "bbox", "facets", "cursor", *FACETS_BY_NAME})
+MAX_RADIUS_KM = 1000.0
+MAX_SUGGEST_LENGTH = 100
+MAX_ZOOM = 20
+SEARCH_PARAMETERS = frozenset(
+    {"q", "page", "size", "bbox", "facets", "cursor", "near", "radius_km", "sort", *FACETS_BY_NAME}
+)
 START_CURSOR = "*"
+# Endpoints built on search take its filters and a few parameters of their own.
+FILTER_PARAMETERS = frozenset({"q", "bbox", "near", "radius_km", *FACETS_BY_NAME})
+MAP_PARAMETERS = FILTER_PARAMETERS | {"zoom"}
+SIMILAR_PARAMETERS = frozenset({"size", "near", "radius_km"})
+SUGGEST_PARAMETERS = frozenset({"q", "size"})
 
 
-def parse_search_args(args: MultiDict[str, str]) -> SearchRequest:
-    """Build the SearchRequest a query string asks for, or raise BadParameter."""
-    if unknown := sorted(set(args) - SEARCH_PARAMETERS):
-        known = ", ".join(sorted(SEARCH_PARAMETERS))
-        raise BadParameter(
-            f"unknown parameter {unknown[0]!r}; known: {known}", parameter=unknown[0]
-        )
+def parse_search_args(
+    args: MultiDict[str, str], cursors: CursorSigner, also: frozenset[str] = frozenset()
+) -> SearchRequest:
+    """Build the SearchRequest a query string asks for, or raise BadParameter.
+
+    ``also`` names the extra parameters of an endpoint built on search (map, export),
+    which that endpoint reads itself.
+    """
+    refuse_unknown(args, SEARCH_PARAMETERS | also)
     text = args.get("q", "")
     if len(text) > MAX_QUERY_LENGTH:
         raise BadParameter(f"q is longer than {MAX_QUERY_LENGTH} characters", parameter="q")
     # Plain paging stops at the result window; deeper walks take a cursor.
     window = result_window()
-    page = _bounded_int(args, "page", default=1, low=1, high=window)
-    size = _bounded_int(args, "size", default=DEFAULT_SIZE, low=1, high=MAX_SIZE)
+    page = bounded_int(args, "page", default=1, low=1, high=window)
+    size = bounded_int(args, "size", default=DEFAULT_SIZE, low=1, high=MAX_SIZE)
     if "cursor" in args and "page" in args:
         raise BadParameter("give either page or cursor, not both", parameter="cursor")
     if page * size > window:
         raise BadParameter(
             f"page * size must stay within {window}: narrow the search", parameter="page"
         )
-    return SearchRequest(
+    near, radius_km = parse_near(args)
+    request = SearchRequest(
         text=text,
         filters=_facet_filters(args),
-        bbox=_optional(args, "bbox", parse_bbox),
+        bbox=optional(args, "bbox", parse_bbox),
         page=page,
         size=size,
-        facets=_optional(args, "facets", parse_facet_names) or tuple(FACETS_BY_NAME),
-        after=_optional(args, "cursor", decode_cursor),
+        facets=optional(args, "facets", parse_facet_names) or tuple(FACETS_BY_NAME),
+        near=near,
+        radius_km=radius_km,
+        sort=_sort(args, near),
     )
+    raw_cursor = args.get("cursor")
+    if raw_cursor is None or raw_cursor == "":
+        return request
+    if raw_cursor == START_CURSOR:
+        return replace(request, after=())
+    after = optional(args, "cursor", lambda raw: cursors.decode(raw, request))
+    return replace(request, after=after)
 
 
-def _bounded_int(args: MultiDict[str, str], name: str, *, default: int, low: int, high: int) -> int:
+def refuse_unknown(args: MultiDict[str, str], known: frozenset[str]) -> None:
+    """Raise BadParameter naming the first parameter not in ``known``."""
+    if unknown := sorted(set(args) - known):
+        names = ", ".join(sorted(known))
+        raise BadParameter(
+            f"unknown parameter {unknown[0]!r}; known: {names}", parameter=unknown[0]
+        )
+
+
+def parse_near(args: MultiDict[str, str]) -> tuple[GeoPoint | None, float | None]:
+    """``near=lat,lon`` and ``radius_km`` (which needs ``near``)."""
+    near = optional(args, "near", parse_point)
+    radius_km = optional(args, "radius_km", parse_radius)
+    if radius_km is not None and near is None:
+        raise BadParameter("radius_km needs near=lat,lon", parameter="radius_km")
+    return near, radius_km
+
+
+def _sort(args: MultiDict[str, str], near: GeoPoint | None) -> Sort:
+    raw = args.get("sort") or "relevance"
+    if raw not in SORTS:
+        raise BadParameter(
+            f"sort must be one of {', '.join(SORTS)}, got {raw[:40]!r}", parameter="sort"
+        )
+    if raw == "distance" and near is None:
+        raise BadParameter("sort=distance needs near=lat,lon", parameter="sort")
+    return raw
+
+
+def bounded_int(args: MultiDict[str, str], name: str, *, default: int, low: int, high: int) -> int:
+    """``args[name]`` as a whole number within [low, high], or ``default`` when absent."""
     raw = args.get(name)
     if raw is None:
         return default
@@ -84,7 +136,8 @@ def _facet_filters(args: MultiDict[str, str]) -> dict[str, tuple[str, ...]]:
     return filters
 
 
-def _optional(args: MultiDict[str, str], name: str, parse: Callable[[str], T]) -> T | None:
+def optional(args: MultiDict[str, str], name: str, parse: Callable[[str], T]) -> T | None:
+    """``parse(args[name])``, None when absent or empty; a ValueError becomes a 400."""
     raw = args.get(name)
     if raw is None or raw == "":
         return None
@@ -99,51 +152,36 @@ def parse_bbox(raw: str) -> BBox:
     parts = raw.split(",")
     if len(parts) != 4:
         raise ValueError(f"expected west,south,east,north, got {raw!r}")
-    west, south, east, north = (float(p) for p in parts)
+    west, south, east, north = (_finite(p) for p in parts)
     if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
         raise ValueError(f"coordinates out of range or south > north in {raw!r}")
     return BBox(south=south, west=west, north=north, east=east)
 
 
-def encode_cursor(after: tuple[str | float, ...]) -> str:
-    """The opaque ``cursor`` value that continues after a sort position."""
-    return base64.urlsafe_b64encode(json.dumps(list(after)).encode()).decode().rstrip("=")
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number")
+    return value
 
 
-def decode_cursor(raw: str) -> tuple[str | float, ...]:
-    """A sort position from a ``cursor`` value; ``*`` starts a walk from the top."""
-    if raw == START_CURSOR:
-        return ()
-    try:
-        after = json.loads(
-            base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)), parse_constant=_no_constant
-        )
-    except (ValueError, binascii.Error):
-        after = None
-    if not (isinstance(after, list) and 0 < len(after) <= 3 and all(map(_sort_value, after))):
-        raise ValueError(f"not a cursor this API gave out: {raw[:40]!r}; start with cursor=*")
-    return tuple(after)
+def parse_point(raw: str) -> GeoPoint:
+    """``lat,lon`` in degrees → GeoPoint."""
+    parts = raw.split(",")
+    if len(parts) != 2:
+        raise ValueError(f"expected lat,lon, got {raw[:60]!r}")
+    lat, lon = (_finite(p) for p in parts)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"latitude must be within ±90 and longitude within ±180 in {raw!r}")
+    return GeoPoint(lat=lat, lon=lon)
 
 
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is no sort value")
-
-
-def _sort_value(value: object) -> bool:
-    """Whether ``value`` can be a sort position the engines gave: a finite number or text."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, int):
-        return abs(value) < 2**53
-    if isinstance(value, float):
-        return abs(value) < 1e300
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")  # a lone surrogate cannot be sent on to an engine
-        except UnicodeEncodeError:
-            return False
-        return len(value) <= 2_000
-    return False
+def parse_radius(raw: str) -> float:
+    """A radius in km, above 0 and at most MAX_RADIUS_KM."""
+    radius = _finite(raw)
+    if not 0 < radius <= MAX_RADIUS_KM:
+        raise ValueError(f"must be above 0 and at most {MAX_RADIUS_KM:g} km, got {raw[:40]!r}")
+    return radius
 
 
 def parse_facet_names(raw: str) -> tuple[str, ...]:

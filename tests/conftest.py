@@ -32,6 +32,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.elasticsearch)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cursor_key() -> Iterator[None]:
+    """A fixed cursor key, so that apps built by tests write no key into the checkout."""
+    os.environ.setdefault("CIS_SECRET_KEY", "tests-only-cursor-key")
+    yield
+
+
 @pytest.fixture(scope="session")
 def es_url() -> Iterator[str]:
     """URL of a real, green Elasticsearch for this test session."""

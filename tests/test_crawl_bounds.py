@@ -13,8 +13,8 @@ import pytest
 
 from cis.raw_store import RawStore
 from cis.settings import ConfigError, Settings
+from cis.source_reports import SourceReport, source_health
 from cis_devtools.misbehaving_sites import HugeSite, StallingSite, dead_site, write_source
-from crawlers.report import SourceReport
 from crawlers.run import crawl
 from tests.factories import GOOD_RUN, publish_good_run
 
@@ -67,6 +67,12 @@ def test_a_dead_site_is_given_up_without_waiting_for_timeouts(
     assert report.reason == "unreachable, gave up: connection refused (3 attempts)"
     assert report.duration_s < 10  # not one 30 s timeout
     assert store.latest_run("bad") == GOOD_RUN
+    # Who the source is, and that it fails, is known even from a failed crawl.
+    assert store.description("bad") == {
+        "id": "bad", "name": "Misbehaving site", "homepage": f"{url}/", "logo": "", "licence": None,
+    }  # fmt: skip
+    health = source_health(store, "bad")
+    assert (health.health, health.failure, health.last_success) == ("failing", report.reason, None)
 
 
 def test_once_the_site_answered_a_hanging_page_gets_its_retries_and_is_a_timeout(

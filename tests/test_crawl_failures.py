@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from cis.source_reports import UNFINISHED, SourceReport
 from crawlers.failures import Bounds, describe_failure
-from crawlers.report import UNFINISHED, SourceReport, format_report_table
+from crawlers.report import format_report_table
 
 NOW = "2026-11-29T12:00:00Z"
 BOUNDS = Bounds(timeout=10, retries=2, max_bytes=10_485_760, budget=1800)

@@ -21,6 +21,7 @@ from protego import Protego
 
 from cis.raw_store import RawStore
 from cis.settings import Settings
+from cis.source_reports import SourceReport, source_health
 from cis_devtools.fixture_sites import (
     FixtureServer,
     RequestRecord,
@@ -30,7 +31,6 @@ from cis_devtools.fixture_sites import (
     mutate_sites,
     serve_sites,
 )
-from crawlers.report import SourceReport
 from crawlers.run import crawl
 from tests.test_crawl_extract import FIXTURE_SOURCES
 
@@ -221,3 +221,18 @@ def test_polite_mode_keeps_the_configured_delay_and_concurrency(
     # starts, which jitters under load; without the delay the gaps would be ~1 ms.
     assert min(gaps) >= 0.15
     assert max_concurrency(records) == 1
+
+
+def test_each_crawl_records_who_each_source_is_with_its_pages_and_licence(
+    crawls: Crawls, sites: tuple[Path, FixtureServer]
+) -> None:
+    _, server = sites
+    descriptions = {d["id"]: d for d in crawls.store.descriptions()}
+    assert set(descriptions) == set(server.site_ids)
+    for site, description in descriptions.items():
+        assert description["homepage"].startswith(server.base_url(site))  # placeholder filled
+    assert descriptions["fx-csv"]["licence"] == {
+        "name": "ODbL 1.0", "url": "https://opendatacommons.org/licenses/odbl/1-0/",
+    }  # fmt: skip
+    assert descriptions["fx-jsonld"]["licence"] is None
+    assert all(source_health(crawls.store, site).health == "ok" for site in descriptions)

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from cis.raw_store import RawStore
+from cis.source_reports import load_reports
 from cis_devtools.misbehaving_sites import StallingSite, write_source
 from crawlers.child import Inherited, run_child
 from crawlers.locks import locked_sources
-from crawlers.report import load_reports
 from tests.factories import GOOD_RUN, publish_good_run
 
 DEADLINE_S = 60.0  # generous: the machine may be busy; the polls return as soon as they can

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from cis.raw_store import RawStore, new_run_id
 from cis.records import RawItem
+from cis.source_reports import SourceReport, load_reports
 from crawlers.extract.raw_items import ListingEntry, make_item
 from crawlers.incremental import CrawlState
 from crawlers.pipelines import rejection_reason
 from crawlers.recorder import run_failure
-from crawlers.report import SourceReport, format_report_table, load_reports
+from crawlers.report import format_report_table
 
 NOW = "2026-11-29T12:00:00Z"
 

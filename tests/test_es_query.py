@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from engines.base import BBox, SearchRequest
-from engines.elastic.query import search_body, selection_filters, text_query
+from engines.base import BBox, GeoPoint, SearchRequest
+from engines.elastic.query import (
+    geo_filters,
+    scan_body,
+    search_body,
+    selection_filters,
+    sort_clause,
+    stats_body,
+    text_query,
+)
 
 
 def test_text_is_folded_stripped_of_stopwords_and_all_terms_required() -> None:
@@ -58,3 +66,48 @@ def test_paging_and_order() -> None:
 
 def test_empty_selections_add_no_filter() -> None:
     assert selection_filters(SearchRequest(filters={"domain": ()})) == []
+
+
+def test_a_scan_chunk_is_the_search_without_counts_facets_or_offset() -> None:
+    request = SearchRequest(
+        text="jardin", filters={"domain": ("inclusion",)}, after=(1.5, "a", "b")
+    )
+    body = scan_body(request)
+    search = search_body(request)
+    assert "aggs" not in body and "from" not in body
+    assert body["track_total_hits"] is False
+    assert (body["query"], body["post_filter"]) == (search["query"], search["post_filter"])
+    assert (body["sort"], body["search_after"]) == (search["sort"], [1.5, "a", "b"])
+
+
+def test_stats_count_contributors_and_projects_listed_twice() -> None:
+    aggs = stats_body()["aggs"]
+    assert aggs["contributors"]["cardinality"]["field"] == "sources.source"
+    assert aggs["multi_listed"] == {"filter": {"range": {"listed_by": {"gte": 2}}}}
+
+
+def test_each_sort_ends_on_the_id() -> None:
+    near = GeoPoint(46.5, 3.3)
+    distance = {"location": {"lat": 46.5, "lon": 3.3}, "order": "asc", "unit": "km"}
+    assert sort_clause(SearchRequest(sort="title", text="jardin")) == [
+        {"sort_title": "asc"},
+        {"id": "asc"},
+    ]
+    assert sort_clause(SearchRequest(sort="distance", near=near)) == [
+        {"_geo_distance": {**distance, "distance_type": "arc"}},
+        {"id": "asc"},
+    ]
+    assert sort_clause(SearchRequest(sort="recent")) == [
+        {"first_seen": {"order": "desc"}},
+        {"id": "asc"},
+    ]
+    assert sort_clause(SearchRequest(sort="distance")) == sort_clause(SearchRequest())
+
+
+def test_a_radius_is_a_geo_distance_filter_beside_the_viewport() -> None:
+    box = BBox(south=45.0, west=2.0, north=47.0, east=4.0)
+    request = SearchRequest(bbox=box, near=GeoPoint(46.5, 3.3), radius_km=12.5)
+    assert geo_filters(request)[1] == {
+        "geo_distance": {"distance": "12.5km", "location": {"lat": 46.5, "lon": 3.3}}
+    }
+    assert len(geo_filters(SearchRequest(near=GeoPoint(46.5, 3.3)))) == 0

@@ -36,7 +36,9 @@ def test_search_returns_tiles_with_every_contributor(client: FlaskClient) -> Non
     assert tile["address"]["commune_code"] == "03190"
     assert [s["name"] for s in tile["sources"]] == ["Avise", "Solidarum"]
     assert tile["sources"][0]["url"] == "https://avise.example/p/p-epicerie"
-    assert {"value": "inclusion", "count": 1} in body["facets"]["domain"]
+    assert {"value": "inclusion", "label": "Inclusion", "count": 1, "selected": False} in body[
+        "facets"
+    ]["domain"]
 
 
 def test_filters_accept_repeated_and_comma_separated_values(client: FlaskClient) -> None:

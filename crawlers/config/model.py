@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from cis.records import LicenceTerms, SourceDescription
+
 Kind = Literal["html", "structured", "api", "sitemap", "csv", "feed"]
 SelectorKind = Literal["css", "xpath", "path"]
 Scope = Literal["listing", "detail"]
@@ -77,6 +79,14 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Licence:
+    """The licence under which the contributor publishes its listing."""
+
+    name: str  # as the contributor words it: "Licence Ouverte 2.0 (Etalab)", "CC BY-SA 4.0"
+    url: str = ""  # the licence's text
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     """A contributor: identity, kind, navigation and field selectors."""
 
@@ -95,7 +105,7 @@ class SourceConfig:
     tag_table: str | None = None
     verified: bool = False
     logo: str = ""
-    licence: str = ""
+    licence: Licence | None = None  # None: the contributor has not stated one
     spider: str | None = None  # "module:Class" for a bespoke spider
     politeness: Politeness = Politeness()
     limits: Limits = Limits()
@@ -123,6 +133,14 @@ class SourceConfig:
             start_urls=tuple(url.replace(BASE_URL, base) for url in self.start_urls),
             homepage=self.homepage.replace(BASE_URL, base),
             logo=self.logo.replace(BASE_URL, base),
+        )
+
+    def description(self) -> SourceDescription:
+        """The contributor's public description, recorded in the raw store at each crawl."""
+        terms = self.licence
+        licence = None if terms is None else LicenceTerms(name=terms.name, url=terms.url)
+        return SourceDescription(
+            id=self.id, name=self.name, homepage=self.homepage, logo=self.logo, licence=licence
         )
 
     def field_scope(self, spec: FieldSpec) -> Scope:

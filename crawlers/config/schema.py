@@ -7,12 +7,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cis.urls import safe_http_url
 from crawlers.config.fields import check_regex, parse_field
 from crawlers.config.model import (
     BASE_URL,
     KINDS,
     FieldSpec,
     Kind,
+    Licence,
     Limits,
     Navigation,
     Politeness,
@@ -30,6 +32,9 @@ HTML_KINDS = ("html", "structured", "sitemap")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SPIDER = re.compile(r"^[\w.]+:\w+$")
+# A licence name is one line; ';' separates the contributors of a row in the CSV export.
+_NOT_IN_NAME = re.compile(r"[;\x00-\x1f\x7f]")
+MAX_LICENCE_NAME = 200
 
 
 def parse_source(path: Path, data: Any) -> tuple[SourceConfig | None, list[SourceError]]:
@@ -55,7 +60,7 @@ def _identity(reader: Reader, data: Mapping[str, Any], path: Path) -> dict[str, 
         "name": reader.text(data, "name", required=True),
         "homepage": reader.text(data, "homepage", required=True),
         "logo": reader.text(data, "logo"),
-        "licence": reader.text(data, "licence"),
+        "licence": _licence(reader, data.get("licence")),
         "tag_table": reader.text(data, "tag_table") or None,
         "verified": reader.flag(data, "verified"),
     }
@@ -75,6 +80,27 @@ def _crawling(reader: Reader, data: Mapping[str, Any], kind: Kind) -> dict[str, 
         "politeness": _politeness(reader, reader.mapping(data, "politeness")),
         "limits": _limits(reader, reader.mapping(data, "limits")),
     }
+
+
+def _licence(reader: Reader, raw: Any) -> Licence | None:
+    """``licence: CC BY-SA 4.0`` or ``licence: {name: …, url: …}``; absent: not stated."""
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, str):
+        raw = {"name": raw}
+    if not isinstance(raw, dict):
+        reader.error("licence", "expected a licence name or {name: …, url: …}")
+        return None
+    reader.check_keys(raw, "licence", ("name", "url"))
+    name = reader.text(raw, "name", "licence", required=True).strip()
+    if len(name) > MAX_LICENCE_NAME or _NOT_IN_NAME.search(name):
+        reader.error(
+            "licence.name", f"must be one line of at most {MAX_LICENCE_NAME} characters, no ';'"
+        )
+    url = reader.text(raw, "url", "licence")
+    if url and safe_http_url(url) is None:
+        reader.error("licence.url", f"{url!r} is not a well-formed absolute http(s) URL")
+    return Licence(name, safe_http_url(url) or "") if name else None
 
 
 def _kind(reader: Reader, data: Mapping[str, Any]) -> Kind:

@@ -10,6 +10,7 @@ from cis.facets import folded_search_text
 from cis.records import Project
 from cis.text import sort_key
 from engines.base import RejectedDocuments
+from engines.derived import contributor_count
 
 
 @dataclass
@@ -35,11 +36,12 @@ class BulkOutcome:
 
 
 def es_document(project: Project) -> dict[str, Any]:
-    """The stored document: the project plus folded search text and a sort key."""
+    """The stored document: the project plus its hidden search, sort and count fields."""
     return {
         **project,
         "fold": folded_search_text(project),
         "sort_title": sort_key(project["title"]),
+        "listed_by": contributor_count(project),
     }
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,17 +33,20 @@ from engines.base import (
     EngineError,
     EngineUnavailable,
     FacetCount,
+    IndexStats,
     SearchRequest,
     SearchResult,
     WriteStats,
     check_after_width,
 )
 from engines.elastic.bulk import BulkOutcome, index_actions, refuse_rejections
-from engines.elastic.query import search_body
+from engines.elastic.query import scan_body, search_body, stats_body
+from engines.geo import hit_distances
 from mappings import hidden_fields, load_mapping
 
 BULK_CHUNK = 3000  # ~8 MB requests: measured 12 % faster than 1,000 at 100k projects
 BULK_THREADS = 2
+SCAN_CHUNK = 1000  # hits per search_after page of a scan
 # While a fresh index loads nobody searches it: no refresh, no per-request fsync.
 LOADING_SETTINGS = {"refresh_interval": "-1", "translog.durability": "async"}
 LIVE_SETTINGS = {"refresh_interval": None, "translog.durability": "request"}
@@ -144,10 +148,12 @@ class ElasticsearchEngine:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
         hits = response["hits"]["hits"]
         full_page = len(hits) == request.size
+        projects = [hit["_source"] for hit in hits]
         return SearchResult(
             total=response["hits"]["total"]["value"],
-            hits=[hit["_source"] for hit in hits],
+            hits=projects,
             next_after=tuple(hits[-1]["sort"]) if full_page else None,
+            distances_km=hit_distances(request.near, projects),
             facets={
                 facet: [FacetCount(b["key"], b["doc_count"]) for b in agg["values"]["buckets"]]
                 for facet, agg in response.get("aggregations", {}).items()
@@ -165,6 +171,38 @@ class ElasticsearchEngine:
                 return None
         project: Project = found["_source"]
         return project
+
+    def scan(self, request: SearchRequest) -> Iterator[Project]:
+        """Every hit in the search's order, one ``search_after`` page at a time.
+
+        No point-in-time: a rebuild deletes the index it replaces, which would end the
+        walk; plain ``search_after`` on the alias carries on in the new index instead.
+        """
+        chunk = replace(request, page=1, size=SCAN_CHUNK, after=None, facets=())
+        while True:
+            with translated_errors(self.url):
+                try:
+                    hits = self.client.search(index=self.alias, **scan_body(chunk))["hits"]["hits"]
+                except NotFoundError:
+                    return
+            yield from (hit["_source"] for hit in hits)
+            if len(hits) < SCAN_CHUNK:
+                return
+            chunk = replace(chunk, after=tuple(hits[-1]["sort"]))
+
+    def stats(self) -> IndexStats:
+        """Projects, distinct contributors and multi-listed projects, in one request."""
+        with translated_errors(self.url):
+            try:
+                response = self.client.search(index=self.alias, **stats_body())
+            except NotFoundError:
+                return IndexStats(projects=0, contributors=0, multi_listed=0)
+        aggs = response["aggregations"]
+        return IndexStats(
+            projects=response["hits"]["total"]["value"],
+            contributors=aggs["contributors"]["value"],
+            multi_listed=aggs["multi_listed"]["doc_count"],
+        )
 
     def count(self) -> int:
         """Number of projects behind the alias (0 before the first index)."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from cis.facets import FACETS_BY_NAME, SEARCH_FIELDS
-from engines.base import SearchRequest
+from engines.base import SearchRequest, effective_sort
+from engines.geo import circle
 from mappings import hidden_fields
 
 
@@ -38,11 +39,11 @@ def selection_filters(
     ]
 
 
-def main_query(request: SearchRequest) -> dict[str, Any]:
-    """Text and viewport: what both the hits and every facet count honour."""
-    query: dict[str, Any] = {"bool": {"must": [text_query(request.terms)]}}
+def geo_filters(request: SearchRequest) -> list[dict[str, Any]]:
+    """The viewport and the radius around ``near``, when given."""
+    filters: list[dict[str, Any]] = []
     if box := request.bbox:
-        query["bool"]["filter"] = [
+        filters.append(
             {
                 "geo_bounding_box": {
                     "location": {
@@ -51,8 +52,46 @@ def main_query(request: SearchRequest) -> dict[str, Any]:
                     }
                 }
             }
-        ]
+        )
+    if around := circle(request):
+        center, radius_km = around
+        filters.append(
+            {
+                "geo_distance": {
+                    "distance": f"{radius_km}km",
+                    "location": {"lat": center.lat, "lon": center.lon},
+                }
+            }
+        )
+    return filters
+
+
+def main_query(request: SearchRequest) -> dict[str, Any]:
+    """Text and geography: what both the hits and every facet count honour."""
+    query: dict[str, Any] = {"bool": {"must": [text_query(request.terms)]}}
+    if filters := geo_filters(request):
+        query["bool"]["filter"] = filters
     return query
+
+
+TITLE_ORDER = ({"sort_title": "asc"}, {"id": "asc"})
+
+
+def sort_clause(request: SearchRequest) -> list[Any]:
+    """The hits' order (see ``engines.base.Sort``); every order ends on the unique id."""
+    near = request.near
+    match effective_sort(request):
+        case "relevance" if request.terms:
+            return ["_score", *TITLE_ORDER]
+        case "distance" if near is not None:
+            # Projects without a point sort last (their sort value is "Infinity").
+            point = {"lat": near.lat, "lon": near.lon}
+            distance = {"location": point, "order": "asc", "unit": "km", "distance_type": "arc"}
+            return [{"_geo_distance": distance}, {"id": "asc"}]
+        case "recent":
+            return [{"first_seen": {"order": "desc"}}, {"id": "asc"}]
+        case _:
+            return list(TITLE_ORDER)
 
 
 def facet_aggregations(request: SearchRequest) -> dict[str, Any]:
@@ -76,13 +115,12 @@ def facet_aggregations(request: SearchRequest) -> dict[str, Any]:
 
 def search_body(request: SearchRequest) -> dict[str, Any]:
     """The whole search body for one page of results."""
-    order = [{"sort_title": "asc"}, {"id": "asc"}]
     body: dict[str, Any] = {
         "query": main_query(request),
         "aggs": facet_aggregations(request),
         "from": request.offset,
         "size": request.size,
-        "sort": (["_score", *order] if request.terms else order),
+        "sort": sort_clause(request),
         "track_total_hits": True,
         "_source": {"excludes": hidden_fields()},
     }
@@ -91,3 +129,32 @@ def search_body(request: SearchRequest) -> dict[str, Any]:
     if request.after:
         body["search_after"] = list(request.after)
     return body
+
+
+def scan_body(request: SearchRequest) -> dict[str, Any]:
+    """One chunk of a walk over every hit: the search body without counts or facets."""
+    body = search_body(request)
+    del body["aggs"], body["from"]
+    return {**body, "track_total_hits": False}
+
+
+# Below this many distinct values the cardinality count is exact (up to hash collisions,
+# negligible at the few dozen contributors there are); 40,000 is the largest allowed.
+CARDINALITY_PRECISION = 40_000
+
+
+def stats_body() -> dict[str, Any]:
+    """Projects (the total), distinct contributors, projects listed by two or more."""
+    return {
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {
+            "contributors": {
+                "cardinality": {
+                    "field": FACETS_BY_NAME["source"].path,
+                    "precision_threshold": CARDINALITY_PRECISION,
+                }
+            },
+            "multi_listed": {"filter": {"range": {"listed_by": {"gte": 2}}}},
+        },
+    }

@@ -16,19 +16,31 @@ import shutil
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cis.files import replace_durably
 from cis.records import Project
-from engines.base import FacetCount, SearchRequest, SearchResult, WriteStats, check_after_width
+from engines.base import (
+    FacetCount,
+    IndexStats,
+    SearchRequest,
+    SearchResult,
+    WriteStats,
+    check_after_width,
+)
+from engines.geo import haversine_km, hit_distances
 from engines.sqlite import query as q
+from engines.sqlite.order import cursor_width
 from engines.sqlite.schema import (
     create_schema,
     delete_project,
     insert_projects,
     refresh_facet_totals,
 )
+
+SCAN_CHUNK = 500  # rows fetched at a time by a scan
 
 
 class SqliteEngine:
@@ -93,7 +105,7 @@ class SqliteEngine:
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Hits, total and multi-select facet counts."""
-        check_after_width(request, 2 if q.has_base(request) else 1)  # (rank,) sort key
+        check_after_width(request, cursor_width(request))
         with self._reader() as conn:
             if conn is None:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
@@ -103,11 +115,13 @@ class SqliteEngine:
             total = _run(conn, q.total_sql(request))[0][0]
             facets = _facet_counts(conn, request)
         full_page = len(rows) == request.size
+        hits = [json.loads(row[0]) for row in rows]
         return SearchResult(
             total=total,
-            hits=[json.loads(row[0]) for row in rows],
+            hits=hits,
             facets=facets,
             next_after=tuple(rows[-1][1:]) if full_page else None,
+            distances_km=hit_distances(request.near, hits),
         )
 
     def get(self, project_id: str) -> Project | None:
@@ -119,6 +133,31 @@ class SqliteEngine:
             )
             found = row.fetchone() if row else None
         return json.loads(found[0]) if found else None
+
+    def scan(self, request: SearchRequest) -> Iterator[Project]:
+        """Every hit in the search's order, read from one cursor in chunks.
+
+        The open connection keeps reading the file it opened even if a write swaps in a
+        new one meanwhile: a scan sees one state of the index from start to end.
+        """
+        whole = replace(request, after=None)
+        with self._reader() as conn:
+            if conn is None:
+                return
+            for statement in q.preparation_sql(whole):
+                _run(conn, statement)
+            sql = q.hits_sql(whole, paged=False)
+            cursor = conn.execute(sql.text, sql.params)
+            while rows := cursor.fetchmany(SCAN_CHUNK):
+                yield from (json.loads(row[0]) for row in rows)
+
+    def stats(self) -> IndexStats:
+        """Projects, distinct contributors and multi-listed projects."""
+        with self._reader() as conn:
+            if conn is None:
+                return IndexStats(projects=0, contributors=0, multi_listed=0)
+            projects, contributors, multi_listed = _run(conn, q.stats_sql())[0]
+        return IndexStats(projects=projects, contributors=contributors, multi_listed=multi_listed)
 
     def count(self) -> int:
         """Number of projects in the live file (0 before the first index)."""
@@ -134,6 +173,7 @@ class SqliteEngine:
             yield None
             return
         with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)) as conn:
+            conn.create_function("distance_km", 4, _distance_km, deterministic=True)
             yield conn
 
 
@@ -151,6 +191,11 @@ def _facet_counts(conn: sqlite3.Connection, request: SearchRequest) -> dict[str,
         facet: sorted(found, key=lambda c: (-c.count, c.value))[: request.facet_size]
         for facet, found in counts.items()
     }
+
+
+def _distance_km(lat: float | None, lon: float | None, lat0: float, lon0: float) -> float | None:
+    """SQL ``distance_km(lat, lon, lat0, lon0)``: exact km, NULL for an unlocated project."""
+    return None if lat is None or lon is None else haversine_km(lat, lon, lat0, lon0)
 
 
 def _run(conn: sqlite3.Connection, sql: q.Sql) -> list[Any]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cis.facets import SEARCH_FIELDS
-from engines.base import SearchRequest
+from engines.base import GeoPoint, SearchRequest
+from engines.geo import circle, circle_box
+from engines.sqlite.order import order_of
 
 BM25_WEIGHTS = ", ".join(str(f.boost) for f in SEARCH_FIELDS)
 
@@ -32,8 +34,9 @@ def match_expression(terms: tuple[str, ...]) -> str:
 
 
 def has_base(request: SearchRequest) -> bool:
-    """Whether text or a viewport narrows the collection before facet selections."""
-    return bool(match_expression(request.terms)) or request.bbox is not None
+    """Whether text, a viewport or a radius narrows the collection before facet selections."""
+    terms = bool(match_expression(request.terms))
+    return terms or request.bbox is not None or circle(request) is not None
 
 
 def selected_facets(request: SearchRequest) -> list[str]:
@@ -77,9 +80,28 @@ def _fill_base(request: SearchRequest) -> Sql:
             " WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? AND max_lon <= ?)"
         )
         params += [box.south, box.north, box.west, box.east]
+    if around := circle(request):
+        clause = within_radius("rowid", *around)
+        clauses.append(clause.text)
+        params += clause.params
     return Sql(
         f"INSERT INTO base SELECT rowid, {rank} FROM {source} WHERE {' AND '.join(clauses)}",
         tuple(params),
+    )
+
+
+def within_radius(column: str, center: GeoPoint, radius_km: float) -> Sql:
+    """``column`` (a project rowid) is within ``radius_km`` of ``center``.
+
+    The R*Tree keeps the candidates in the circle's box (an overlap test: its 32-bit
+    bounds are rounded outwards), then the exact great-circle distance decides.
+    """
+    box = circle_box(center, radius_km)
+    return Sql(
+        f"{column} IN (SELECT g.project FROM projects_geo g JOIN projects p ON p.rowid = g.project"
+        " WHERE g.max_lat >= ? AND g.min_lat <= ? AND g.max_lon >= ? AND g.min_lon <= ?"
+        " AND distance_km(p.lat, p.lon, ?, ?) <= ?)",
+        (box.south, box.north, box.west, box.east, center.lat, center.lon, radius_km),
     )
 
 
@@ -98,35 +120,34 @@ def _rows(request: SearchRequest, skip_facet: str | None = None) -> Rows:
     return Rows(table, column, " AND ".join(f"r.{column} IN sel_{f}" for f in facets) or "1")
 
 
-def hits_sql(request: SearchRequest) -> Sql:
-    """``(doc, *sort position)`` of the page: best rank first, then by title.
+def hits_sql(request: SearchRequest, *, paged: bool = True) -> Sql:
+    """``(doc, *sort position)`` of the page (every hit when not ``paged``), in sort order.
 
     With ``request.after`` the page starts right after that sort position (keyset paging).
     """
     rows = _rows(request)
-    page = (request.size, request.offset)
-    after = request.after
-    params: tuple[str | float, ...]
-    if not has_base(request):
-        keyset, params = ("AND r.sort_key > ?", (after[-1],)) if after else ("", ())
-        return Sql(
-            "SELECT d.doc, page.sort_key FROM (SELECT r.rowid AS project, r.sort_key"
-            f" FROM projects r WHERE {rows.where} {keyset} ORDER BY r.sort_key LIMIT ? OFFSET ?)"
-            " AS page JOIN documents d ON d.project = page.project ORDER BY page.sort_key",
-            (*params, *page),
-        )
-    keyset, params = "", ()
+    source, s = (
+        ("projects r", "r")
+        if rows.table == "projects"
+        else ("base r JOIN projects s ON s.rowid = r.project", "s")
+    )
+    order = order_of(request, s)
+    keys = [f"k{n}" for n in range(len(order.columns))]
+    select = ", ".join(
+        f"{column} AS {key}" for column, key in zip(order.columns, keys, strict=True)
+    )
+    keyset, after = "", tuple(request.after or ())
     if after:
-        keyset = "AND (r.rank > ? OR (r.rank = ? AND s.sort_key > ?))"
-        params = (after[0], after[0], after[-1])
-    # Rank and cut the page first, then read the 40 documents: sorting thousands of
+        keyset = f"AND ({', '.join(keys)}) > ({', '.join('?' for _ in after)})"
+    page = (request.size, request.offset) if paged else (-1, 0)  # LIMIT -1: no limit
+    # Order and cut the page first, then read its documents: sorting thousands of
     # matches with their documents attached was most of a broad query's time.
     return Sql(
-        "SELECT d.doc, page.rank, page.sort_key FROM (SELECT r.project, r.rank, s.sort_key"
-        f" FROM base r JOIN projects s ON s.rowid = r.project WHERE {rows.where} {keyset}"
-        " ORDER BY r.rank, s.sort_key LIMIT ? OFFSET ?) AS page"
-        " JOIN documents d ON d.project = page.project ORDER BY page.rank, page.sort_key",
-        (*params, *page),
+        f"SELECT d.doc, {', '.join(f'page.{k}' for k in keys)} FROM (SELECT r.{rows.column}"
+        f" AS project, {select} FROM {source} WHERE {rows.where} {keyset}"
+        f" ORDER BY {', '.join(keys)} LIMIT ? OFFSET ?) AS page"
+        f" JOIN documents d ON d.project = page.project ORDER BY {', '.join(f'page.{k}' for k in keys)}",
+        (*order.params, *after, *page),
     )
 
 
@@ -153,4 +174,13 @@ def counts_sql(request: SearchRequest, facets: list[str], skip_facet: str | None
         f" CROSS JOIN facet_values v ON v.project = m.project AND v.facet IN ({marks})"
         " GROUP BY v.facet, v.value",
         tuple(facets),
+    )
+
+
+def stats_sql() -> Sql:
+    """``(projects, contributors, multi_listed)``: counts kept by every write, no scan."""
+    return Sql(
+        "SELECT (SELECT count(*) FROM projects),"
+        " (SELECT count(*) FROM facet_totals WHERE facet = 'source'),"
+        " (SELECT count(*) FROM projects WHERE listed_by >= 2)"
     )

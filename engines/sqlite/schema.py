@@ -9,14 +9,22 @@ from collections.abc import Iterable
 from cis.facets import SEARCH_FIELDS, facet_values, folded_search_text
 from cis.records import Project
 from cis.text import sort_key as title_sort_key
+from engines.derived import contributor_count, first_seen_ms
 
 FTS_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
+# recent_key of a project without a readable first_seen: after every dated one, and
+# small enough to travel in an API cursor (exact JSON integers stop at 2**53).
+UNDATED = 2**53 - 1
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS projects (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
-    sort_key TEXT NOT NULL
+    sort_key TEXT NOT NULL,
+    listed_by INTEGER NOT NULL,  -- how many contributors list it
+    recent_key INTEGER NOT NULL,  -- minus first_seen in ms: ascending is newest first
+    lat REAL,  -- the exact point (the R*Tree keeps 32-bit floats), NULL when unlocated
+    lon REAL
 );
 -- Documents apart: ranking thousands of matches reads small project rows, not 3 KB ones.
 CREATE TABLE IF NOT EXISTS documents (
@@ -24,6 +32,8 @@ CREATE TABLE IF NOT EXISTS documents (
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS projects_by_sort_key ON projects (sort_key);
+CREATE INDEX IF NOT EXISTS projects_by_listed_by ON projects (listed_by);
+CREATE INDEX IF NOT EXISTS projects_by_recent ON projects (recent_key, id);
 CREATE VIRTUAL TABLE IF NOT EXISTS projects_fts USING fts5(
     {", ".join(FTS_COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -62,7 +72,9 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
     for project in projects:
         delete_project(conn, project["id"])
         cursor = conn.execute(
-            "INSERT INTO projects (id, sort_key) VALUES (?, ?)", (project["id"], sort_key(project))
+            "INSERT INTO projects (id, sort_key, listed_by, recent_key, lat, lon)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (project["id"], sort_key(project), *_derived_columns(project)),
         )
         row = int(cursor.lastrowid or 0)
         conn.execute(
@@ -71,6 +83,18 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
         _index_row(conn, row, project)
         written += 1
     return written
+
+
+def _derived_columns(project: Project) -> tuple[object, ...]:
+    """``listed_by, recent_key, lat, lon`` of ``project``."""
+    seen = first_seen_ms(project)
+    location = project.get("location")
+    return (
+        contributor_count(project),
+        UNDATED if seen is None else -seen,
+        location["lat"] if location else None,
+        location["lon"] if location else None,
+    )
 
 
 def _index_row(conn: sqlite3.Connection, row: int, project: Project) -> None:

