@@ -13,7 +13,9 @@ from flask import Flask
 from cis.settings import Settings
 from engines import Engine, open_engine
 from search_service.api import api
+from search_service.engine_guard import guarded
 from search_service.errors import register_error_handlers
+from search_service.http_limits import refuse_long_urls
 
 
 def create_app(
@@ -24,7 +26,8 @@ def create_app(
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config["CIS_SETTINGS"] = settings
-    app.extensions["cis_engine"] = engine or open_engine(settings)
+    app.extensions["cis_engine"] = guarded(engine or open_engine(settings, settings.engine_timeout))
+    refuse_long_urls(app)
     app.register_blueprint(api)
     register_error_handlers(app)
     return app

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -21,7 +22,14 @@ from typing import Any
 
 from cis.files import replace_durably
 from cis.records import Project
-from engines.base import FacetCount, SearchRequest, SearchResult, WriteStats, check_after_width
+from engines.base import (
+    EngineUnavailable,
+    FacetCount,
+    SearchRequest,
+    SearchResult,
+    WriteStats,
+    check_after_width,
+)
 from engines.sqlite import query as q
 from engines.sqlite.schema import (
     create_schema,
@@ -30,14 +38,18 @@ from engines.sqlite.schema import (
     refresh_facet_totals,
 )
 
+# A progress check every ~1,000 virtual-machine steps costs well under 1 % of a search.
+PROGRESS_STEPS = 1000
+
 
 class SqliteEngine:
     """Embedded engine honouring the Engine contract."""
 
     name = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_timeout: float | None = None) -> None:
         self.path = path
+        self.read_timeout = read_timeout
 
     def health(self) -> dict[str, object]:
         """File path, size and document count."""
@@ -133,8 +145,22 @@ class SqliteEngine:
         if not self.path.exists():
             yield None
             return
-        with closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30)) as conn:
-            yield conn
+        uri = f"file:{self.path}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True, timeout=self.read_timeout or 30)) as conn:
+            if self.read_timeout is None:
+                yield conn
+                return
+            deadline = time.monotonic() + self.read_timeout
+            # SQLite calls the handler every PROGRESS_STEPS instructions; True interrupts.
+            conn.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+            try:
+                yield conn
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_INTERRUPT:
+                    raise
+                raise EngineUnavailable(
+                    f"the index did not answer within {self.read_timeout} s"
+                ) from error
 
 
 def _facet_counts(conn: sqlite3.Connection, request: SearchRequest) -> dict[str, list[FacetCount]]:

@@ -1,0 +1,1 @@
+"""Real servers the tests start as subprocesses (Debian packages): nginx."""
