@@ -80,7 +80,7 @@ class NginxProxy:
         command = [str(NGINX), "-e", str(error_log), "-p", f"{self.folder}/"]
         command += ["-c", str(self.folder / "nginx.conf"), "-g", directives]
         self.process = subprocess.Popen(command, stderr=subprocess.DEVNULL)
-        self._wait_until_listening()
+        self._wait_until_listening(self.process)
 
     def stop(self) -> None:
         """Stop nginx (a fast shutdown: open connections are closed)."""
@@ -102,12 +102,11 @@ class NginxProxy:
     ) -> None:
         self.stop()
 
-    def _wait_until_listening(self) -> None:
-        assert self.process is not None
+    def _wait_until_listening(self, process: subprocess.Popen[bytes]) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise NginxError(f"nginx exited with {self.process.returncode}: {self._log_tail()}")
+            if process.poll() is not None:
+                raise NginxError(f"nginx exited with {process.returncode}: {self._log_tail()}")
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", self.port)) == 0:
                     return
