@@ -26,6 +26,7 @@ ERRORS = {
     400: ("bad_request", "the request is not valid HTTP"),
     414: ("uri_too_long", f"the URL is longer than {MAX_URL_BYTES} bytes"),
     431: ("request_header_fields_too_large", "the header fields are too many or too large"),
+    500: ("internal_error", "the server failed on this request"),
 }
 STATUS_LINE = re.compile(rb"HTTP/1\.1 (\d{3}) ")
 
