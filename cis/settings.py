@@ -70,6 +70,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "8000", "Port `cis serve` listens on.", kinds.port_number),
     Setting("workers", "2", "gunicorn worker processes for `cis serve`.", kinds.positive_count),
     Setting(
+        "engine_timeout",
+        "1.5",
+        "Seconds one read of the service (search, project, health…) may wait for the engine, "
+        "without retry; then it answers 503. The indexer's writes keep their own long timeout.",
+        kinds.seconds,
+    ),
+    Setting(
         "user_agent",
         "CIS-bot/0.1 (+https://github.com/cis-metasearch/cis; contact: cis@example.org)",
         "User-Agent sent by the crawlers, with a contact URL.",
@@ -174,6 +181,7 @@ class Settings:
     host: str
     port: int
     workers: int
+    engine_timeout: float
     user_agent: str
     polite: bool
     crawl_timeout: float

@@ -15,8 +15,10 @@ from cis.settings import Settings
 from engines import Engine, open_engine
 from search_service.api import api
 from search_service.cursors import CursorSigner, load_secret
+from search_service.engine_guard import guarded
 from search_service.errors import register_error_handlers
 from search_service.headers import register_headers
+from search_service.http_limits import refuse_long_urls
 from search_service.labels import Labeller, SourceNames
 from search_service.limits import install_rate_limits
 from search_service.open_data import open_data
@@ -31,10 +33,11 @@ def create_app(
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.config["CIS_SETTINGS"] = settings
-    app.extensions["cis_engine"] = engine or open_engine(settings)
+    app.extensions["cis_engine"] = guarded(engine or open_engine(settings, settings.engine_timeout))
     app.extensions["cis_labels"] = Labeller(SourceNames(RawStore(settings.raw_dir)))
     app.extensions["cis_cursors"] = CursorSigner(load_secret(settings))
     app.extensions["cis_partner_keys"] = ActiveKeys(PartnerStore(settings.data_dir))
+    refuse_long_urls(app)
     app.register_blueprint(api)
     app.register_blueprint(open_data)
     register_error_handlers(app)

@@ -76,13 +76,25 @@ class ElasticsearchEngine:
 
     name = "elasticsearch"
 
-    def __init__(self, client: Elasticsearch, alias: str, url: str = "") -> None:
+    def __init__(
+        self, client: Elasticsearch, alias: str, url: str = "", read_timeout: float | None = None
+    ) -> None:
         self.client = client
         self.alias = alias
         self.url = url
+        # Reads (search, get, count, health) go through ``reader``: a service given a read
+        # timeout answers 503 in that time rather than queueing on a frozen node, while
+        # writes keep the client's long timeout and retry.
+        self.reader = (
+            client
+            if read_timeout is None
+            else client.options(request_timeout=read_timeout, max_retries=0)
+        )
 
     @classmethod
-    def connect(cls, url: str, alias: str) -> ElasticsearchEngine:
+    def connect(
+        cls, url: str, alias: str, read_timeout: float | None = None
+    ) -> ElasticsearchEngine:
         """An engine on ``url``; no request is sent until first use."""
         client = Elasticsearch(
             url,
@@ -91,12 +103,12 @@ class ElasticsearchEngine:
             retry_on_timeout=True,
             serializer=OrjsonSerializer(),  # bulk bodies: ~10x faster than the json module
         )
-        return cls(client, alias, url)
+        return cls(client, alias, url, read_timeout)
 
     def health(self) -> dict[str, object]:
         """Cluster health (the Maven zip has no ``GET /``, so no ping)."""
         with translated_errors(self.url):
-            health = self.client.cluster.health()
+            health = self.reader.cluster.health()
         return {"engine": self.name, "status": health["status"], "alias": self.alias}
 
     def replace_all(self, projects: Iterable[Project]) -> WriteStats:
@@ -143,7 +155,7 @@ class ElasticsearchEngine:
             try:
                 body = search_body(request)
                 check_after_width(request, len(body["sort"]))
-                response = self.client.search(index=self.alias, **body)
+                response = self.reader.search(index=self.alias, **body)
             except NotFoundError:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
         hits = response["hits"]["hits"]
@@ -164,7 +176,7 @@ class ElasticsearchEngine:
         """The stored project without its search-only fields, or None."""
         with translated_errors(self.url):
             try:
-                found = self.client.get(
+                found = self.reader.get(
                     index=self.alias, id=project_id, source_excludes=hidden_fields()
                 )
             except NotFoundError:
@@ -208,7 +220,7 @@ class ElasticsearchEngine:
         """Number of projects behind the alias (0 before the first index)."""
         with translated_errors(self.url):
             try:
-                return int(self.client.count(index=self.alias)["count"])
+                return int(self.reader.count(index=self.alias)["count"])
             except NotFoundError:
                 return 0
 

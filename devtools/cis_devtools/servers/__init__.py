@@ -1,1 +1,1 @@
-"""Debian-packaged servers the tests run for real (Redis), each on 127.0.0.1 in its own temp dir."""
+"""Real servers the tests start as subprocesses from Debian packages (Redis, nginx), on 127.0.0.1."""
