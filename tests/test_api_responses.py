@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,19 +13,13 @@ from engines import Engine
 from search_service import create_app
 from search_service.cursors import load_secret
 from tests.factories import catalogue, project
+from tests.test_search_api import get_json
 
 
 @pytest.fixture
 def client(sqlite_engine: Engine) -> FlaskClient:
     sqlite_engine.replace_all(catalogue())
     return create_app(engine=sqlite_engine).test_client()
-
-
-def get_json(client: FlaskClient, url: str, status: int = 200) -> Any:
-    response = client.get(url)
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.is_json
-    return response.get_json()
 
 
 def test_every_facet_value_comes_with_its_label_and_whether_it_is_selected(

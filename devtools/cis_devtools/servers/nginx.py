@@ -15,13 +15,12 @@ import subprocess
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 
 from cis_devtools.localnode.node import free_port
+from cis_devtools.servers.process import ServerProcess, stop_process
 
 NGINX = Path("/usr/sbin/nginx")  # Debian's nginx-light (devtools/bin/system-packages)
 START_TIMEOUT_S = 15
-STOP_TIMEOUT_S = 10
 PLACEHOLDER = re.compile(r"\$\{(CIS_[A-Z_]+)\}")
 MAIN_CONFIG = """\
 worker_processes 1;
@@ -53,7 +52,7 @@ def render_template(template: str, values: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(value, template)
 
 
-class NginxProxy:
+class NginxProxy(ServerProcess):
     """nginx on 127.0.0.1, proxying to ``upstream`` (host:port) as configured by ``template``."""
 
     def __init__(self, template: Path, upstream: str, folder: Path) -> None:
@@ -86,21 +85,8 @@ class NginxProxy:
         """Stop nginx (a fast shutdown: open connections are closed)."""
         if self.process is None:
             return
-        self.process.terminate()
-        self.process.wait(timeout=STOP_TIMEOUT_S)
+        stop_process(self.process)
         self.process = None
-
-    def __enter__(self) -> NginxProxy:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _wait_until_listening(self, process: subprocess.Popen[bytes]) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S

@@ -13,13 +13,12 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from types import TracebackType
 from typing import NoReturn
 
 from cis_devtools.localnode.node import free_port
+from cis_devtools.servers.process import ServerProcess, stop_process
 
 START_TIMEOUT_S = 10
-STOP_TIMEOUT_S = 10
 NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
 
 
@@ -27,7 +26,7 @@ class RedisServerError(RuntimeError):
     """redis-server is missing, or did not answer PING in time."""
 
 
-class RedisServer:
+class RedisServer(ServerProcess):
     """One redis-server process; use it as a context manager, or ``start()`` and ``stop()``."""
 
     def __init__(self) -> None:
@@ -60,26 +59,9 @@ class RedisServer:
     def stop(self) -> None:
         """Stop the server (SIGTERM, SIGKILL past the deadline) and remove its folder."""
         if self._process is not None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+            stop_process(self._process)
             self._process = None
         shutil.rmtree(self.folder, ignore_errors=True)
-
-    def __enter__(self) -> RedisServer:
-        self.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def _wait_for_ping(self) -> None:
         assert self._process is not None
