@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engines.base import BBox, GeoPoint, SearchRequest
+from engines.base import BBox, GeoPoint, MapRequest, SearchRequest
+from engines.elastic.map_query import clusters_body, points_body
 from engines.elastic.query import (
     geo_filters,
     scan_body,
@@ -111,3 +112,20 @@ def test_a_radius_is_a_geo_distance_filter_beside_the_viewport() -> None:
         "geo_distance": {"distance": "12.5km", "location": {"lat": 46.5, "lon": 3.3}}
     }
     assert len(geo_filters(SearchRequest(near=GeoPoint(46.5, 3.3)))) == 0
+
+
+def test_map_clusters_count_located_selected_hits_in_viewport_cells() -> None:
+    box = BBox(south=45.0, west=2.0, north=47.0, east=4.0)
+    request = MapRequest(SearchRequest(bbox=box, filters={"domain": ("inclusion",)}), zoom=6)
+    body = clusters_body(request)
+    assert body["query"]["bool"]["filter"] == [
+        {"terms": {"domains": ["inclusion"]}},
+        {"exists": {"field": "location"}},
+    ]
+    grid = body["aggs"]["cells"]["geotile_grid"]
+    assert (grid["precision"], grid["size"]) == (8, 4_000)
+    assert grid["bounds"] == {
+        "top_left": {"lat": 47.0, "lon": 2.0},
+        "bottom_right": {"lat": 45.0, "lon": 4.0},
+    }
+    assert points_body(request)["size"] == request.max_points

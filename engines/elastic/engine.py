@@ -33,13 +33,18 @@ from engines.base import (
     EngineError,
     EngineUnavailable,
     FacetCount,
+    GeoPoint,
     IndexStats,
+    MapPoint,
+    MapRequest,
+    MapResult,
     SearchRequest,
     SearchResult,
     WriteStats,
     check_after_width,
 )
 from engines.elastic.bulk import BulkOutcome, index_actions, refuse_rejections
+from engines.elastic.map_query import clusters, clusters_body, points_body
 from engines.elastic.query import scan_body, search_body, stats_body
 from engines.geo import hit_distances
 from mappings import hidden_fields, load_mapping
@@ -171,6 +176,24 @@ class ElasticsearchEngine:
                 return None
         project: Project = found["_source"]
         return project
+
+    def map(self, request: MapRequest) -> MapResult:
+        """The located hits' points when few, else their clusters on the tile grid."""
+        with translated_errors(self.url):
+            try:
+                response = self.client.search(index=self.alias, **clusters_body(request))
+                located = response["hits"]["total"]["value"]
+                if located > request.max_points:
+                    cells = response["aggregations"]["cells"]["buckets"]
+                    return MapResult(located=located, clusters=clusters(cells), points=[])
+                hits = self.client.search(index=self.alias, **points_body(request))["hits"]["hits"]
+            except NotFoundError:
+                return MapResult(located=0, clusters=[], points=[])
+        points = [
+            MapPoint(id=p["id"], title=p["title"], location=GeoPoint(**p["location"]))
+            for p in (hit["_source"] for hit in hits)
+        ]
+        return MapResult(located=located, clusters=[], points=points)
 
     def scan(self, request: SearchRequest) -> Iterator[Project]:
         """Every hit in the search's order, one ``search_after`` page at a time.

@@ -23,14 +23,21 @@ from typing import Any
 from cis.files import replace_durably
 from cis.records import Project
 from engines.base import (
+    BBox,
+    Cluster,
     FacetCount,
+    GeoPoint,
     IndexStats,
+    MapPoint,
+    MapRequest,
+    MapResult,
     SearchRequest,
     SearchResult,
     WriteStats,
     check_after_width,
 )
 from engines.geo import haversine_km, hit_distances
+from engines.sqlite import map_query
 from engines.sqlite import query as q
 from engines.sqlite.order import cursor_width
 from engines.sqlite.schema import (
@@ -39,6 +46,7 @@ from engines.sqlite.schema import (
     insert_projects,
     refresh_facet_totals,
 )
+from engines.tiles import tile_key
 
 SCAN_CHUNK = 500  # rows fetched at a time by a scan
 
@@ -134,6 +142,22 @@ class SqliteEngine:
             found = row.fetchone() if row else None
         return json.loads(found[0]) if found else None
 
+    def map(self, request: MapRequest) -> MapResult:
+        """The located hits' points when few, else their clusters on the tile grid."""
+        search = request.search
+        with self._reader() as conn:
+            if conn is None:
+                return MapResult(located=0, clusters=[], points=[])
+            for statement in q.preparation_sql(search):
+                _run(conn, statement)
+            located = _run(conn, map_query.located_sql(search))[0][0]
+            if located <= request.max_points:
+                rows = _run(conn, map_query.points_sql(search))
+                points = [MapPoint(pid, title, GeoPoint(lat, lon)) for pid, title, lat, lon in rows]
+                return MapResult(located=located, clusters=[], points=points)
+            rows = _run(conn, map_query.clusters_sql(search, request.precision))
+        return MapResult(located=located, clusters=_clusters(rows, request.precision), points=[])
+
     def scan(self, request: SearchRequest) -> Iterator[Project]:
         """Every hit in the search's order, read from one cursor in chunks.
 
@@ -191,6 +215,18 @@ def _facet_counts(conn: sqlite3.Connection, request: SearchRequest) -> dict[str,
         facet: sorted(found, key=lambda c: (-c.count, c.value))[: request.facet_size]
         for facet, found in counts.items()
     }
+
+
+def _clusters(rows: list[Any], precision: int) -> list[Cluster]:
+    return [
+        Cluster(
+            count=n,
+            center=GeoPoint(lat, lon),
+            bounds=BBox(south=south, west=west, north=north, east=east),
+            tile=tile_key(precision, x, y),
+        )
+        for x, y, n, lat, lon, south, west, north, east in rows
+    ]
 
 
 def _distance_km(lat: float | None, lon: float | None, lat0: float, lon0: float) -> float | None:
