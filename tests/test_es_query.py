@@ -13,6 +13,7 @@ from engines.elastic.query import (
     stats_body,
     text_query,
 )
+from engines.elastic.related import suggest_body
 
 
 def test_text_is_folded_stripped_of_stopwords_and_all_terms_required() -> None:
@@ -129,3 +130,15 @@ def test_map_clusters_count_located_selected_hits_in_viewport_cells() -> None:
         "bottom_right": {"lat": 45.0, "lon": 4.0},
     }
     assert points_body(request)["size"] == request.max_points
+
+
+def test_title_suggestions_need_each_word_start_and_rank_whole_words() -> None:
+    body = suggest_body(["jard", "part"], 8)
+    assert body["query"]["bool"]["filter"] == [
+        {"prefix": {"fold.title": "jard"}},
+        {"prefix": {"fold.title": "part"}},
+    ]
+    assert body["query"]["bool"]["should"][1] == {
+        "constant_score": {"filter": {"term": {"fold.title": "part"}}}
+    }
+    assert body["sort"] == ["_score", {"title_words": "asc"}, {"sort_title": "asc"}, {"id": "asc"}]

@@ -40,13 +40,16 @@ from engines.base import (
     MapResult,
     SearchRequest,
     SearchResult,
+    TitleSuggestion,
     WriteStats,
     check_after_width,
 )
 from engines.elastic.bulk import BulkOutcome, index_actions, refuse_rejections
 from engines.elastic.map_query import clusters, clusters_body, points_body
 from engines.elastic.query import scan_body, search_body, stats_body
+from engines.elastic.related import suggest_body, suggestion
 from engines.geo import hit_distances
+from engines.titles import prefix_terms
 from mappings import hidden_fields, load_mapping
 
 BULK_CHUNK = 3000  # ~8 MB requests: measured 12 % faster than 1,000 at 100k projects
@@ -194,6 +197,18 @@ class ElasticsearchEngine:
             for p in (hit["_source"] for hit in hits)
         ]
         return MapResult(located=located, clusters=[], points=points)
+
+    def suggest_titles(self, prefix: str, size: int) -> list[TitleSuggestion]:
+        """Titles holding every folded word of ``prefix``, the last one as a prefix."""
+        terms = prefix_terms(prefix)
+        if not terms or size < 1:
+            return []
+        with translated_errors(self.url):
+            try:
+                response = self.client.search(index=self.alias, **suggest_body(terms, size))
+            except NotFoundError:
+                return []
+        return [suggestion(hit["_source"]) for hit in response["hits"]["hits"]]
 
     def scan(self, request: SearchRequest) -> Iterator[Project]:
         """Every hit in the search's order, one ``search_after`` page at a time.

@@ -33,11 +33,12 @@ from engines.base import (
     MapResult,
     SearchRequest,
     SearchResult,
+    TitleSuggestion,
     WriteStats,
     check_after_width,
 )
 from engines.geo import haversine_km, hit_distances
-from engines.sqlite import map_query
+from engines.sqlite import map_query, related
 from engines.sqlite import query as q
 from engines.sqlite.order import cursor_width
 from engines.sqlite.schema import (
@@ -47,6 +48,7 @@ from engines.sqlite.schema import (
     refresh_facet_totals,
 )
 from engines.tiles import tile_key
+from engines.titles import prefix_terms
 
 SCAN_CHUNK = 500  # rows fetched at a time by a scan
 
@@ -157,6 +159,15 @@ class SqliteEngine:
                 return MapResult(located=located, clusters=[], points=points)
             rows = _run(conn, map_query.clusters_sql(search, request.precision))
         return MapResult(located=located, clusters=_clusters(rows, request.precision), points=[])
+
+    def suggest_titles(self, prefix: str, size: int) -> list[TitleSuggestion]:
+        """Titles holding every folded word of ``prefix``, the last one as a prefix."""
+        terms = prefix_terms(prefix)
+        if not terms or size < 1:
+            return []
+        with self._reader() as conn:
+            rows = _run(conn, related.suggest_sql(terms, size)) if conn else []
+        return [TitleSuggestion(*row) for row in rows]
 
     def scan(self, request: SearchRequest) -> Iterator[Project]:
         """Every hit in the search's order, read from one cursor in chunks.

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from cis.facets import SEARCH_FIELDS, facet_values, folded_search_text
 from cis.records import Project
 from cis.text import sort_key as title_sort_key
-from engines.derived import contributor_count, first_seen_ms
+from engines.derived import contributor_count, first_seen_ms, title_words
 from engines.tiles import tile_of
 
 FTS_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS projects (
     id TEXT NOT NULL UNIQUE,
     sort_key TEXT NOT NULL,
     listed_by INTEGER NOT NULL,  -- how many contributors list it
+    title_words INTEGER NOT NULL,  -- words of the folded title (short ones suggest first)
     recent_key INTEGER NOT NULL,  -- minus first_seen in ms: ascending is newest first
     lat REAL,  -- the exact point (the R*Tree keeps 32-bit floats), NULL when unlocated
     lon REAL,
@@ -77,8 +78,9 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
     for project in projects:
         delete_project(conn, project["id"])
         cursor = conn.execute(
-            "INSERT INTO projects (id, sort_key, listed_by, recent_key, lat, lon, tile_x, tile_y)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO projects"
+            " (id, sort_key, listed_by, title_words, recent_key, lat, lon, tile_x, tile_y)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (project["id"], sort_key(project), *_derived_columns(project)),
         )
         row = int(cursor.lastrowid or 0)
@@ -91,9 +93,13 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
 
 
 def _derived_columns(project: Project) -> tuple[object, ...]:
-    """``listed_by, recent_key, lat, lon, tile_x, tile_y`` of ``project``."""
+    """``listed_by, title_words, recent_key, lat, lon, tile_x, tile_y`` of ``project``."""
     seen = first_seen_ms(project)
-    counts = (contributor_count(project), UNDATED if seen is None else -seen)
+    counts = (
+        contributor_count(project),
+        title_words(project),
+        UNDATED if seen is None else -seen,
+    )
     if not (location := project.get("location")):
         return (*counts, None, None, None, None)
     lat, lon = location["lat"], location["lon"]
