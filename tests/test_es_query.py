@@ -13,7 +13,8 @@ from engines.elastic.query import (
     stats_body,
     text_query,
 )
-from engines.elastic.related import suggest_body
+from engines.elastic.related import similar_body, suggest_body
+from tests.factories import project
 
 
 def test_text_is_folded_stripped_of_stopwords_and_all_terms_required() -> None:
@@ -142,3 +143,24 @@ def test_title_suggestions_need_each_word_start_and_rank_whole_words() -> None:
         "constant_score": {"filter": {"term": {"fold.title": "part"}}}
     }
     assert body["sort"] == ["_score", {"title_words": "asc"}, {"sort_title": "asc"}, {"id": "asc"}]
+
+
+def test_similar_projects_share_distinctive_words_or_codes_near_enough() -> None:
+    target = project("p-a", "Jardin partagé", codes=["AGR", "AGR", "ALI"])
+    body = similar_body(target, 5, GeoPoint(46.5, 3.3), 20.0)
+    query = body["query"]["bool"]
+    words, *codes = query["should"]
+    assert words["more_like_this"]["like"][0]["doc"]["fold"]["title"] == "jardin partage"
+    assert words["more_like_this"]["fields"] == [
+        "fold.title",
+        "fold.summary",
+        "fold.tags",
+        "fold.description",
+    ]
+    assert [c["constant_score"]["filter"] for c in codes] == [
+        {"term": {"codes": "AGR"}},
+        {"term": {"codes": "ALI"}},
+    ]
+    assert query["must_not"] == [{"ids": {"values": ["p-a"]}}]
+    assert query["filter"][0]["geo_distance"]["distance"] == "20.0km"
+    assert "filter" not in similar_body(target, 5, GeoPoint(46.5, 3.3), None)["query"]["bool"]

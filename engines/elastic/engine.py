@@ -47,7 +47,7 @@ from engines.base import (
 from engines.elastic.bulk import BulkOutcome, index_actions, refuse_rejections
 from engines.elastic.map_query import clusters, clusters_body, points_body
 from engines.elastic.query import scan_body, search_body, stats_body
-from engines.elastic.related import suggest_body, suggestion
+from engines.elastic.related import similar_body, suggest_body, suggestion
 from engines.geo import hit_distances
 from engines.titles import prefix_terms
 from mappings import hidden_fields, load_mapping
@@ -209,6 +209,24 @@ class ElasticsearchEngine:
             except NotFoundError:
                 return []
         return [suggestion(hit["_source"]) for hit in response["hits"]["hits"]]
+
+    def similar(
+        self,
+        project_id: str,
+        size: int,
+        near: GeoPoint | None = None,
+        radius_km: float | None = None,
+    ) -> list[Project] | None:
+        """Projects closest in words and codes to ``project_id``; None if it does not exist."""
+        if (project := self.get(project_id)) is None:
+            return None
+        with translated_errors(self.url):
+            try:
+                body = similar_body(project, size, near, radius_km)
+                response = self.client.search(index=self.alias, **body)
+            except NotFoundError:  # the index was swapped away meanwhile
+                return None
+        return [hit["_source"] for hit in response["hits"]["hits"]]
 
     def scan(self, request: SearchRequest) -> Iterator[Project]:
         """Every hit in the search's order, one ``search_after`` page at a time.

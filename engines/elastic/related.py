@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from engines.base import TitleSuggestion
-from engines.elastic.query import TITLE_ORDER
+from cis.facets import folded_search_text
+from cis.records import Project
+from engines.base import GeoPoint, SearchRequest, TitleSuggestion
+from engines.elastic.query import TITLE_ORDER, geo_filters
+from engines.similarity import MAX_QUERY_TERMS, SHARED_CODE_BOOST, SIMILAR_FIELDS
+from mappings import hidden_fields
 
 SUGGESTION_FIELDS = ["id", "title", "address.commune", "address.departement_code"]
 
@@ -35,3 +39,44 @@ def suggestion(source: dict[str, Any]) -> TitleSuggestion:
         commune=address.get("commune", ""),
         departement_code=address.get("departement_code", ""),
     )
+
+
+def similar_body(
+    project: Project, size: int, near: GeoPoint | None, radius_km: float | None
+) -> dict[str, Any]:
+    """Projects sharing ``project``'s distinctive words or codes, best first, itself excluded.
+
+    The text is given as an artificial document: the stored one keeps no folded text.
+    """
+    text = folded_search_text(project)
+    like = {"doc": {"fold": {field: text[field] for field in SIMILAR_FIELDS}}}
+    words = {
+        "more_like_this": {
+            "fields": [f"fold.{field}" for field in SIMILAR_FIELDS],
+            "like": [like],
+            "min_term_freq": 1,  # so that small catalogues find neighbours too
+            "min_doc_freq": 1,
+            "max_query_terms": MAX_QUERY_TERMS,
+            "minimum_should_match": 1,  # any distinctive word makes a candidate, as on SQLite
+        }
+    }
+    codes = [
+        {"constant_score": {"filter": {"term": {"codes": code}}, "boost": SHARED_CODE_BOOST}}
+        for code in sorted(set(project["codes"]))
+    ]
+    query: dict[str, Any] = {
+        "bool": {
+            "should": [words, *codes],
+            "minimum_should_match": 1,
+            "must_not": [{"ids": {"values": [project["id"]]}}],
+        }
+    }
+    if around := geo_filters(SearchRequest(near=near, radius_km=radius_km)):
+        query["bool"]["filter"] = around
+    return {
+        "query": query,
+        "size": size,
+        "sort": ["_score", *TITLE_ORDER],
+        "track_total_hits": False,
+        "_source": {"excludes": hidden_fields()},
+    }

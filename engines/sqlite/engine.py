@@ -37,7 +37,8 @@ from engines.base import (
     WriteStats,
     check_after_width,
 )
-from engines.geo import haversine_km, hit_distances
+from engines.geo import circle, haversine_km, hit_distances
+from engines.similarity import FieldTerm, distinctive_terms, field_term_counts
 from engines.sqlite import map_query, related
 from engines.sqlite import query as q
 from engines.sqlite.order import cursor_width
@@ -169,6 +170,33 @@ class SqliteEngine:
             rows = _run(conn, related.suggest_sql(terms, size)) if conn else []
         return [TitleSuggestion(*row) for row in rows]
 
+    def similar(
+        self,
+        project_id: str,
+        size: int,
+        near: GeoPoint | None = None,
+        radius_km: float | None = None,
+    ) -> list[Project] | None:
+        """Projects closest in words and codes to ``project_id``; None if it does not exist."""
+        with self._reader() as conn:
+            found = (
+                conn
+                and conn.execute(
+                    "SELECT p.rowid, d.doc FROM projects p JOIN documents d ON d.project = p.rowid"
+                    " WHERE p.id = ?",
+                    (project_id,),
+                ).fetchone()
+            )
+            if not conn or not found:
+                return None
+            project: Project = json.loads(found[1])
+            terms = _distinctive_terms(conn, project)
+            around = circle(SearchRequest(near=near, radius_km=radius_km))
+            codes = sorted(set(project["codes"]))
+            sql = related.similar_sql(found[0], terms, codes, size, around)
+            rows = _run(conn, sql) if sql else []
+        return [json.loads(row[0]) for row in rows]
+
     def scan(self, request: SearchRequest) -> Iterator[Project]:
         """Every hit in the search's order, read from one cursor in chunks.
 
@@ -226,6 +254,16 @@ def _facet_counts(conn: sqlite3.Connection, request: SearchRequest) -> dict[str,
         facet: sorted(found, key=lambda c: (-c.count, c.value))[: request.facet_size]
         for facet, found in counts.items()
     }
+
+
+def _distinctive_terms(conn: sqlite3.Connection, project: Project) -> list[FieldTerm]:
+    """``project``'s most distinctive (field, term) pairs over this index."""
+    counts = field_term_counts(project)
+    conn.execute(related.VOCABULARY_SQL)
+    words = sorted({term for _, term in counts})
+    doc_freqs = {(col, term): n for term, col, n in _run(conn, related.doc_freqs_sql(words))}
+    docs = conn.execute("SELECT count(*) FROM projects").fetchone()[0]
+    return distinctive_terms(counts, doc_freqs, docs)
 
 
 def _clusters(rows: list[Any], precision: int) -> list[Cluster]:
