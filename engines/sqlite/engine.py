@@ -22,6 +22,7 @@ from cis.records import Project
 from engines.base import WriteStats
 from engines.sqlite.reads import FileReader
 from engines.sqlite.schema import (
+    check_layout,
     create_schema,
     delete_project,
     insert_projects,
@@ -76,12 +77,15 @@ class SqliteEngine(FileReader):
         building = self.path.with_name(f"{self.path.name}.building-{os.getpid()}")
         building.unlink(missing_ok=True)
         try:
-            if copy_live and self.path.exists():
+            copied = copy_live and self.path.exists()
+            if copied:
                 shutil.copyfile(self.path, building)
             with closing(sqlite3.connect(building)) as conn, conn:
                 # Nobody else sees this file until it is renamed, and a killed write is
                 # thrown away whole: no journal is needed.
                 conn.execute("PRAGMA journal_mode = OFF")
+                if copied:
+                    check_layout(conn)
                 create_schema(conn)
                 yield conn
                 refresh_facet_totals(conn)

@@ -9,10 +9,13 @@ from collections.abc import Iterable
 from cis.facets import SEARCH_FIELDS, facet_values, folded_search_text
 from cis.records import Project
 from cis.text import sort_key as title_sort_key
+from engines.base import EngineError
 from engines.derived import contributor_count, first_seen_ms, title_words
 from engines.tiles import tile_of
 
 FTS_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
+# Stamped in each file (PRAGMA user_version); bumped whenever SCHEMA changes. 0: unstamped.
+LAYOUT_VERSION = 1
 # recent_key of a project without a readable first_seen: after every dated one, and
 # small enough to travel in an API cursor (exact JSON integers stop at 2**53).
 UNDATED = 2**53 - 1
@@ -63,8 +66,19 @@ CREATE VIRTUAL TABLE IF NOT EXISTS projects_geo USING rtree(
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table (idempotent)."""
+    """Create every table (idempotent) and stamp the layout version."""
     conn.executescript(SCHEMA)
+    conn.execute(f"PRAGMA user_version = {LAYOUT_VERSION}")
+
+
+def check_layout(conn: sqlite3.Connection) -> None:
+    """Refuse to write into a copy of a file laid out by an older version (columns lack)."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found != LAYOUT_VERSION:
+        raise EngineError(
+            f"the index file has layout {found}, this version writes layout {LAYOUT_VERSION}:"
+            " run `cis reindex` once to rebuild it"
+        )
 
 
 def sort_key(project: Project) -> str:
