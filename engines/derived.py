@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cis.records import Project
+from cis.text import fold
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -30,3 +31,8 @@ def first_seen_ms(project: Project) -> int | None:
     if seen.tzinfo is None:
         seen = seen.replace(tzinfo=UTC)
     return (seen - EPOCH) // timedelta(milliseconds=1)
+
+
+def title_words(project: Project) -> int:
+    """How many words its folded title has: shorter titles suggest first."""
+    return len(fold(project["title"]).split())

@@ -34,3 +34,8 @@ def hidden_fields() -> list[str]:
 def result_window() -> int:
     """How deep plain paging goes (``max_result_window``), on every engine alike."""
     return int(_read("projects")["settings"]["max_result_window"])
+
+
+def layout_version() -> int:
+    """Version of the project mapping (``_meta.layout``): increments only write their own."""
+    return int(_read("projects")["mappings"]["_meta"]["layout"])

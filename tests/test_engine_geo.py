@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from engines import Engine
-from engines.base import SORTS, GeoPoint, SearchRequest
+from engines.base import SORTS, GeoPoint, InvalidCursor, SearchRequest
 from tests.factories import POINTS, catalogue, project
 
 MOULINS = GeoPoint(*POINTS["03190"])
@@ -146,3 +146,13 @@ def test_a_scan_honours_radius_and_distance_order(engine: Engine) -> None:
     assert [p["id"] for p in engine.scan(request)] == ids(
         engine, near=MOULINS, radius_km=60, sort="distance"
     )
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_cursor_of_another_width_is_refused(engine: Engine, sort: str) -> None:
+    engine.replace_all(catalogue())
+    request = SearchRequest(text="réparer", near=RENNES, sort=sort, size=1)  # type: ignore[arg-type]
+    cursor = engine.search(request).next_after
+    assert cursor is not None
+    with pytest.raises(InvalidCursor):
+        engine.search(replace(request, after=(*cursor, "extra")))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engines.base import BBox, GeoPoint, SearchRequest
+from engines.base import BBox, GeoPoint, MapRequest, SearchRequest
+from engines.elastic.map_query import clusters_body, points_body
 from engines.elastic.query import (
     geo_filters,
     scan_body,
@@ -12,6 +13,8 @@ from engines.elastic.query import (
     stats_body,
     text_query,
 )
+from engines.elastic.related import similar_body, suggest_body
+from tests.factories import project
 
 
 def test_text_is_folded_stripped_of_stopwords_and_all_terms_required() -> None:
@@ -111,3 +114,53 @@ def test_a_radius_is_a_geo_distance_filter_beside_the_viewport() -> None:
         "geo_distance": {"distance": "12.5km", "location": {"lat": 46.5, "lon": 3.3}}
     }
     assert len(geo_filters(SearchRequest(near=GeoPoint(46.5, 3.3)))) == 0
+
+
+def test_map_clusters_count_located_selected_hits_in_viewport_cells() -> None:
+    box = BBox(south=45.0, west=2.0, north=47.0, east=4.0)
+    request = MapRequest(SearchRequest(bbox=box, filters={"domain": ("inclusion",)}), zoom=6)
+    body = clusters_body(request)
+    assert body["query"]["bool"]["filter"] == [
+        {"terms": {"domains": ["inclusion"]}},
+        {"exists": {"field": "location"}},
+    ]
+    grid = body["aggs"]["cells"]["geotile_grid"]
+    assert (grid["precision"], grid["size"]) == (8, 4_000)
+    assert grid["bounds"] == {
+        "top_left": {"lat": 47.0, "lon": 2.0},
+        "bottom_right": {"lat": 45.0, "lon": 4.0},
+    }
+    assert points_body(request)["size"] == request.max_points
+
+
+def test_title_suggestions_need_each_word_start_and_rank_whole_words() -> None:
+    body = suggest_body(["jard", "part"], 8)
+    assert body["query"]["bool"]["filter"] == [
+        {"prefix": {"fold.title": "jard"}},
+        {"prefix": {"fold.title": "part"}},
+    ]
+    assert body["query"]["bool"]["should"][1] == {
+        "constant_score": {"filter": {"term": {"fold.title": "part"}}}
+    }
+    assert body["sort"] == ["_score", {"title_words": "asc"}, {"sort_title": "asc"}, {"id": "asc"}]
+
+
+def test_similar_projects_share_distinctive_words_or_codes_near_enough() -> None:
+    target = project("p-a", "Jardin partagé", codes=["AGR", "AGR", "ALI"])
+    body = similar_body(target, 5, GeoPoint(46.5, 3.3), 20.0)
+    query = body["query"]["bool"]
+    words, *codes = query["should"]
+    assert words["more_like_this"]["like"][0]["doc"]["fold"]["title"] == "jardin partage"
+    assert words["more_like_this"]["fields"] == [
+        "fold.title",
+        "fold.summary",
+        "fold.tags",
+        "fold.description",
+    ]
+    assert [c["constant_score"]["filter"] for c in codes] == [
+        {"term": {"codes": "AGR"}},
+        {"term": {"codes": "ALI"}},
+    ]
+    assert query["must_not"] == [{"ids": {"values": ["p-a"]}}]
+    assert query["filter"][0]["geo_distance"]["distance"] == "20.0km"
+    assert "filter" not in similar_body(target, 5, GeoPoint(46.5, 3.3), None)["query"]["bool"]

@@ -10,7 +10,7 @@ from cis.facets import folded_search_text
 from cis.records import Project
 from cis.text import sort_key
 from engines.base import RejectedDocuments
-from engines.derived import contributor_count
+from engines.derived import contributor_count, title_words
 
 
 @dataclass
@@ -42,6 +42,7 @@ def es_document(project: Project) -> dict[str, Any]:
         "fold": folded_search_text(project),
         "sort_title": sort_key(project["title"]),
         "listed_by": contributor_count(project),
+        "title_words": title_words(project),
     }
 
 

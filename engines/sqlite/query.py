@@ -113,8 +113,16 @@ class Rows:
     column: str
     where: str
 
+    @property
+    def with_projects(self) -> tuple[str, str]:
+        """A ``FROM`` clause reaching each row's ``projects`` row too, and that row's alias."""
+        if self.table == "projects":
+            return "projects r", "r"
+        return f"{self.table} r JOIN projects s ON s.rowid = r.{self.column}", "s"
 
-def _rows(request: SearchRequest, skip_facet: str | None = None) -> Rows:
+
+def rows_of(request: SearchRequest, skip_facet: str | None = None) -> Rows:
+    """The rows honouring every restriction of ``request`` (but ``skip_facet``'s selection)."""
     facets = [f for f in selected_facets(request) if f != skip_facet]
     table, column = ("base", "project") if has_base(request) else ("projects", "rowid")
     return Rows(table, column, " AND ".join(f"r.{column} IN sel_{f}" for f in facets) or "1")
@@ -125,12 +133,8 @@ def hits_sql(request: SearchRequest, *, paged: bool = True) -> Sql:
 
     With ``request.after`` the page starts right after that sort position (keyset paging).
     """
-    rows = _rows(request)
-    source, s = (
-        ("projects r", "r")
-        if rows.table == "projects"
-        else ("base r JOIN projects s ON s.rowid = r.project", "s")
-    )
+    rows = rows_of(request)
+    source, s = rows.with_projects
     order = order_of(request, s)
     keys = [f"k{n}" for n in range(len(order.columns))]
     select = ", ".join(
@@ -153,7 +157,7 @@ def hits_sql(request: SearchRequest, *, paged: bool = True) -> Sql:
 
 def total_sql(request: SearchRequest) -> Sql:
     """How many projects honour every restriction."""
-    rows = _rows(request)
+    rows = rows_of(request)
     return Sql(f"SELECT count(*) FROM {rows.table} r WHERE {rows.where}")
 
 
@@ -167,7 +171,7 @@ def counts_sql(request: SearchRequest, facets: list[str], skip_facet: str | None
         return Sql(
             f"SELECT facet, value, n FROM facet_totals WHERE facet IN ({marks})", tuple(facets)
         )
-    rows = _rows(request, skip_facet)
+    rows = rows_of(request, skip_facet)
     return Sql(
         f"SELECT v.facet, v.value, count(*) FROM (SELECT r.{rows.column} AS project"
         f" FROM {rows.table} r WHERE {rows.where}) AS m"

@@ -9,9 +9,13 @@ from collections.abc import Iterable
 from cis.facets import SEARCH_FIELDS, facet_values, folded_search_text
 from cis.records import Project
 from cis.text import sort_key as title_sort_key
-from engines.derived import contributor_count, first_seen_ms
+from engines.base import EngineError
+from engines.derived import contributor_count, first_seen_ms, title_words
+from engines.tiles import tile_of
 
 FTS_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
+# Stamped in each file (PRAGMA user_version); bumped whenever SCHEMA changes. 0: unstamped.
+LAYOUT_VERSION = 1
 # recent_key of a project without a readable first_seen: after every dated one, and
 # small enough to travel in an API cursor (exact JSON integers stop at 2**53).
 UNDATED = 2**53 - 1
@@ -22,9 +26,12 @@ CREATE TABLE IF NOT EXISTS projects (
     id TEXT NOT NULL UNIQUE,
     sort_key TEXT NOT NULL,
     listed_by INTEGER NOT NULL,  -- how many contributors list it
+    title_words INTEGER NOT NULL,  -- words of the folded title (short ones suggest first)
     recent_key INTEGER NOT NULL,  -- minus first_seen in ms: ascending is newest first
     lat REAL,  -- the exact point (the R*Tree keeps 32-bit floats), NULL when unlocated
-    lon REAL
+    lon REAL,
+    tile_x INTEGER,  -- its map tile at the finest cluster precision (engines.tiles)
+    tile_y INTEGER
 );
 -- Documents apart: ranking thousands of matches reads small project rows, not 3 KB ones.
 CREATE TABLE IF NOT EXISTS documents (
@@ -34,6 +41,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS projects_by_sort_key ON projects (sort_key);
 CREATE INDEX IF NOT EXISTS projects_by_listed_by ON projects (listed_by);
 CREATE INDEX IF NOT EXISTS projects_by_recent ON projects (recent_key, id);
+-- Covers the map's clusters: a whole-country map reads this, not the table (-30 %).
+CREATE INDEX IF NOT EXISTS projects_by_tile ON projects (tile_x, tile_y, lat, lon);
 CREATE VIRTUAL TABLE IF NOT EXISTS projects_fts USING fts5(
     {", ".join(FTS_COLUMNS)}, tokenize = 'unicode61 remove_diacritics 2'
 );
@@ -57,8 +66,19 @@ CREATE VIRTUAL TABLE IF NOT EXISTS projects_geo USING rtree(
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    """Create every table (idempotent)."""
+    """Create every table (idempotent) and stamp the layout version."""
     conn.executescript(SCHEMA)
+    conn.execute(f"PRAGMA user_version = {LAYOUT_VERSION}")
+
+
+def check_layout(conn: sqlite3.Connection) -> None:
+    """Refuse to write into a copy of a file laid out by an older version (columns lack)."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found != LAYOUT_VERSION:
+        raise EngineError(
+            f"the index file has layout {found}, this version writes layout {LAYOUT_VERSION}:"
+            " run `cis reindex` once to rebuild it"
+        )
 
 
 def sort_key(project: Project) -> str:
@@ -72,8 +92,9 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
     for project in projects:
         delete_project(conn, project["id"])
         cursor = conn.execute(
-            "INSERT INTO projects (id, sort_key, listed_by, recent_key, lat, lon)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO projects"
+            " (id, sort_key, listed_by, title_words, recent_key, lat, lon, tile_x, tile_y)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (project["id"], sort_key(project), *_derived_columns(project)),
         )
         row = int(cursor.lastrowid or 0)
@@ -86,15 +107,17 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
 
 
 def _derived_columns(project: Project) -> tuple[object, ...]:
-    """``listed_by, recent_key, lat, lon`` of ``project``."""
+    """``listed_by, title_words, recent_key, lat, lon, tile_x, tile_y`` of ``project``."""
     seen = first_seen_ms(project)
-    location = project.get("location")
-    return (
+    counts = (
         contributor_count(project),
+        title_words(project),
         UNDATED if seen is None else -seen,
-        location["lat"] if location else None,
-        location["lon"] if location else None,
     )
+    if not (location := project.get("location")):
+        return (*counts, None, None, None, None)
+    lat, lon = location["lat"], location["lon"]
+    return (*counts, lat, lon, *tile_of(lat, lon))
 
 
 def _index_row(conn: sqlite3.Connection, row: int, project: Project) -> None:
