@@ -33,9 +33,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def cursor_key() -> Iterator[None]:
-    """A fixed cursor key, so that apps built by tests write no key into the checkout."""
+def test_session_settings() -> Iterator[None]:
+    """Settings every app built by the tests starts from, unless a test names its own.
+
+    A fixed cursor key, so that no key is written into the checkout; and an anonymous rate
+    limit no functional test can reach (crash and reindex tests search in a loop): the
+    rate-limit tests set the limits they check.
+    """
     os.environ.setdefault("CIS_SECRET_KEY", "tests-only-cursor-key")
+    os.environ.setdefault("CIS_RATE_LIMIT_ANONYMOUS", "1000000/minute")
     yield
 
 
