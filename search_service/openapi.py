@@ -68,11 +68,13 @@ def _filters() -> list[dict[str, Any]]:
     geo = [
         _query(
             "bbox",
-            "Viewport `west,south,east,north` in WGS84 degrees.",
-            {"type": "string", "pattern": r"^[^,]+,[^,]+,[^,]+,[^,]+$"},
+            "Viewport `west,south,east,north` in WGS84 degrees (south <= north).",
+            {"type": "string", "pattern": params.BBOX_PATTERN},
         ),
         _query(
-            "near", "Reference point `lat,lon`: each hit gets `distance_km`.", {"type": "string"}
+            "near",
+            "Reference point `lat,lon` in WGS84 degrees: each hit gets `distance_km`.",
+            {"type": "string", "pattern": params.POINT_PATTERN},
         ),
         _query(
             "radius_km",

@@ -6,6 +6,7 @@ Every rule names the parameter it checks, so a partner reading a 400 knows what 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
@@ -30,6 +31,12 @@ MAX_ZOOM = 20
 SEARCH_PARAMETERS = frozenset(
     {"q", "page", "size", "bbox", "facets", "cursor", "near", "radius_km", "sort", *FACETS_BY_NAME}
 )
+# Numbers as clients write them: ASCII only, no NaN, inf, "1_000" or padding (float() takes
+# all of those, and Unicode digits too). Published in the OpenAPI document as patterns.
+NUMBER = r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+# An empty value means the parameter is absent (forms send their empty fields).
+POINT_PATTERN = rf"^(?:{NUMBER},{NUMBER})?$"
+BBOX_PATTERN = rf"^(?:{NUMBER},{NUMBER},{NUMBER},{NUMBER})?$"
 START_CURSOR = "*"
 # Endpoints built on search take its filters and a few parameters of their own.
 FILTER_PARAMETERS = frozenset({"q", "bbox", "near", "radius_km", *FACETS_BY_NAME})
@@ -159,9 +166,11 @@ def parse_bbox(raw: str) -> BBox:
 
 
 def _finite(text: str) -> float:
+    if not re.fullmatch(NUMBER, text):
+        raise ValueError(f"{text[:40]!r} is not a decimal number")
     value = float(text)
     if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number")
+        raise ValueError(f"{text[:40]!r} is not a finite number")
     return value
 
 

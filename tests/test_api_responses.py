@@ -135,6 +135,9 @@ def test_without_a_configured_key_every_worker_shares_one_kept_in_the_data_dir(
         ("sort=distance", "sort"),
         ("sort=popular", "sort"),
         ("bbox=nan,1,2,3", "bbox"),
+        ("near=%D9%A4%D9%A6,3", "near"),  # Arabic-Indic digits, which float() reads as 46
+        ("near=46.5,%203", "near"),
+        ("near=46.5,3&radius_km=1_0", "radius_km"),
     ],
 )
 def test_invalid_places_and_sorts_are_a_400_naming_the_parameter(
