@@ -78,7 +78,13 @@ HOSTILE_VALUES = (
     " 7 ",
     "-1",
     "0",
-    "WyJhIl0",  # base64 of ["a"]: a cursor of the wrong shape
+    # Cursors as a tamperer writes them: base64 JSON of the wrong shape, unsigned.
+    "WyJhIl0",  # ["a"]
+    "WzkyMjMzNzIwMzY4NTQ3NzU4MDhd",  # [9223372036854775808]: 2**63
+    "W05hTl0",  # [NaN]
+    "W3RydWVd",  # [true]
+    "WyJcdWQ4MDAiXQ",  # ["\ud800"]: a lone surrogate
+    "WzFlOTk5XQ",  # [1e999]
     "WyJhIl0.invalid-signature",
     "*",
     "\ud800",  # a lone surrogate, as percent-encoded UTF-16 halves arrive
