@@ -12,7 +12,13 @@ $(BIN)/cis: pyproject.toml devtools/pyproject.toml
 	$(BIN)/pip install -q -e ".[dev]" -e ./devtools
 	touch $@
 
-setup: $(BIN)/cis
+# The portal's front-end packages (DSFR, htmx, Leaflet, axe-core for its tests), exactly as
+# the lockfile says; DSFR's licence is accepted in .dsfr.yml.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(BIN)/cis node_modules/.package-lock.json
 
 demo: setup  ## crawl the fixture sites, dedup, index (embedded engine), serve on :8000
 	$(BIN)/cis demo
@@ -38,4 +44,4 @@ serve: setup
 	$(BIN)/cis serve
 
 clean:
-	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) data node_modules test-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -124,6 +124,20 @@ def http_url(value: str) -> str:
     return value
 
 
+def tile_url(value: str) -> str:
+    """An https (or http) tile URL template with {z}, {x} and {y}, or empty."""
+    if not value:
+        return value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            "must be an http(s) URL template, like https://tile.example.org/{z}/{x}/{y}.png"
+        )
+    if not all(f"{{{name}}}" in value for name in "zxy"):
+        raise ValueError("must hold {z}, {x} and {y}")
+    return value
+
+
 def share(value: str) -> float:
     """A share between 0 and 1."""
     try:

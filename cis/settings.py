@@ -164,6 +164,24 @@ SETTINGS: tuple[Setting, ...] = (
         "0 limits by the connecting address.",
         kinds.whole_number,
     ),
+    Setting(
+        "map_tiles",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tile URL template of the portal ({z}/{x}/{y}); empty: no background, clusters and "
+        "markers still drawn.",
+        kinds.tile_url,
+    ),
+    Setting(
+        "map_attribution",
+        "© les contributeurs d’OpenStreetMap",
+        "Credit the portal's map shows for its tiles.",
+    ),
+    Setting(
+        "frontend_dir",
+        "node_modules",
+        "Where `npm ci` put the portal's front-end packages (DSFR, htmx, Leaflet).",
+        kinds.project_path,
+    ),
 )
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -199,6 +217,9 @@ class Settings:
     rate_limit_anonymous: str
     rate_limit_partner: str
     trusted_proxies: int
+    map_tiles: str
+    map_attribution: str
+    frontend_dir: Path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

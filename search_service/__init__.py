@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_compress import Compress
 
 from cis.raw_store import RawStore
 from cis.settings import Settings
@@ -23,6 +24,7 @@ from search_service.labels import Labeller, SourceNames
 from search_service.limits import install_rate_limits
 from search_service.open_data import open_data
 from search_service.partners import ActiveKeys, PartnerStore, identify_partner, refuse_invalid_key
+from search_service.portal import install_portal
 
 
 def create_app(
@@ -40,7 +42,11 @@ def create_app(
     refuse_long_urls(app)
     app.register_blueprint(api)
     app.register_blueprint(open_data)
+    install_portal(app, settings)
     register_error_handlers(app)
+    # Registered before the headers so that it runs after them: ETags are computed on the
+    # uncompressed body (Flask runs after-request functions last registered first).
+    Compress(app)
     register_headers(app)
     # In this order: who is calling, count the request, then refuse a bad key (so that
     # guessing keys uses up the anonymous limit).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify
+from collections.abc import Callable, Mapping
+
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engines import EngineError, EngineUnavailable
@@ -20,7 +22,7 @@ class ApiError(Exception):
         self.message = message
         self.parameter = parameter
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, dict[str, object]]:
         """The documented error shape: code, message, and the parameter at fault."""
         body: dict[str, object] = {"code": self.code, "message": self.message}
         if self.parameter:
@@ -63,12 +65,24 @@ class Unavailable(ApiError):
     code = "engine_unavailable"
 
 
+# Renders an error as a page for people (the portal's): status and message in, page out.
+ErrorPage = Callable[[int, str], Response]
+
+
+def _answer(body: Mapping[str, Mapping[str, object]], status: int) -> tuple[Response, int]:
+    """The JSON error; outside /api/ the portal's error page, when the app has a portal."""
+    page: ErrorPage | None = current_app.extensions.get("cis_error_page")
+    if page is not None and not request.path.startswith("/api/"):
+        return page(status, str(body["error"]["message"])), status
+    return jsonify(body), status
+
+
 def register_error_handlers(app: Flask) -> None:
-    """Render every error, ours or Flask's, as one JSON shape."""
+    """Render every error, ours or Flask's, as one JSON shape (pages: the portal's)."""
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError) -> tuple[Response, int]:
-        return jsonify(error.to_json()), error.status
+        return _answer(error.to_json(), error.status)
 
     @app.errorhandler(EngineUnavailable)
     def engine_down(error: EngineUnavailable) -> tuple[Response, int]:
@@ -94,4 +108,4 @@ def register_error_handlers(app: Flask) -> None:
                 "message": error.description,
             }
         }
-        return jsonify(body), status
+        return _answer(body, status)
