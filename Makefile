@@ -20,7 +20,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: $(BIN)/cis node_modules/.package-lock.json
 
-demo: setup  ## crawl the fixture sites, dedup, index (embedded engine), serve on :8000
+demo: setup  ## crawl the fixture sites, dedup, index (embedded engine), serve the portal on :8000
 	$(BIN)/cis demo
 
 system-packages:  ## Debian packages the tests run as real servers (Redis, nginx)

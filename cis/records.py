@@ -102,3 +102,5 @@ class SourceDescription(TypedDict):
     homepage: str
     logo: str  # "" when none
     licence: LicenceTerms | None  # None: the contributor has not stated one
+    # Where corrections go (an e-mail address); absent in descriptions from older crawls.
+    contact: NotRequired[str]

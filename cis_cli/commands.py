@@ -84,7 +84,10 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
     open_engine(settings).health()  # fail now, in one line, rather than in every worker
     load_secret(settings)  # created once here, not raced for by the workers
     env = {**os.environ, "CIS_PORT": str(args.port or settings.port)}
-    print(f"serving on http://{settings.host}:{env['CIS_PORT']}", flush=True)
+    base = f"http://{settings.host}:{env['CIS_PORT']}"
+    print(
+        f"portal on {base}/ — API on {base}/api/v1 (documented at /api/v1/openapi.json)", flush=True
+    )
     command = [
         sys.executable,
         "-m",

@@ -25,7 +25,7 @@ DEMO_SITES_FIRST_PORT = 8101
 
 
 def demo(args: argparse.Namespace, settings: Settings) -> int:
-    """Generate and serve the fixture sites, crawl them, reindex, then serve the API."""
+    """Generate and serve the fixture sites, crawl them, reindex, then serve the portal and the API."""
     root = settings.data_dir / "fixture_sites"
     manifest = generate_sites(root, projects=args.projects)
     # The fixture sites are ours, on this machine: no need to wait between requests

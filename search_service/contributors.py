@@ -49,6 +49,7 @@ def public_description(description: SourceDescription) -> dict[str, Any]:
         "homepage": safe_http_url(description.get("homepage")),
         "logo": safe_http_url(description.get("logo")),
         "licence": None if licence is None else public_licence(licence),
+        "contact": description.get("contact") or None,
     }
 
 

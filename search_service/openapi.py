@@ -373,6 +373,10 @@ def _open_data_schemas() -> dict[str, Any]:
             "homepage": NULLABLE_STRING,
             "logo": NULLABLE_STRING,
             "licence": licence,
+            "contact": {
+                "type": ["string", "null"],
+                "description": "E-mail address for corrections to this contributor's listing.",
+            },
             "projects": {"type": "integer", "minimum": 0},
             "last_crawl": NULLABLE_STRING,
             "last_success": NULLABLE_STRING,

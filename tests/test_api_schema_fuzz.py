@@ -155,7 +155,11 @@ def call_and_validate(cases: SearchStrategy[schemathesis.Case]) -> None:
         # schemathesis's "integer instead of string array" (region=717172629782) is a valid
         # value on the wire, and a mutated value that serialises to nothing sends nothing.
         # Server errors, status codes, content types and answer schemas are all checked.
-        case.call_and_validate(excluded_checks=[positive_data_acceptance, negative_data_rejection])
+        # The WSGI transport does not undo Content-Encoding: ask for uncompressed answers.
+        case.call_and_validate(
+            headers={"Accept-Encoding": "identity"},
+            excluded_checks=[positive_data_acceptance, negative_data_rejection],
+        )
 
     check()
 

@@ -32,7 +32,7 @@ def write_contributors(store: RawStore) -> None:
     """
     store.write_description("avise", {
         "id": "avise", "name": "Avise", "homepage": "https://www.avise.org",
-        "logo": "https://www.avise.org/logo.png",
+        "logo": "https://www.avise.org/logo.png", "contact": "projets@avise.org",
         "licence": {"name": "Licence Ouverte 2.0 (Etalab)", "url": ETALAB},
     })  # fmt: skip
     write_runs(
@@ -79,12 +79,12 @@ def test_sources_lists_every_contributor_known_to_the_raw_store_by_name(
         "id": "avise", "name": "Avise", "homepage": "https://www.avise.org/",
         "logo": "https://www.avise.org/logo.png",
         "licence": {"name": "Licence Ouverte 2.0 (Etalab)", "url": ETALAB},
-        "projects": 6, "health": "failing", "last_crawl": "2026-01-02T00:01:00Z",
+        "contact": "projets@avise.org", "projects": 6, "health": "failing", "last_crawl": "2026-01-02T00:01:00Z",
         "last_success": "2026-01-01T00:01:00Z", "failure": "shutdown: in words",
     }  # fmt: skip
     assert (semeoz["projects"], semeoz["health"], semeoz["failure"]) == (2, "ok", None)
     assert semeoz["homepage"] is None and semeoz["logo"] is None  # hostile URLs not served
-    assert semeoz["licence"] is None
+    assert semeoz["licence"] is None and semeoz["contact"] is None
     assert (solidarum["name"], solidarum["projects"], solidarum["health"]) == (
         "solidarum", 1, "never_crawled",
     )  # fmt: skip

@@ -45,6 +45,8 @@ def test_a_licence_is_a_name_with_an_optional_url_or_absent(
         ("licence: CC BY; ODbL", "licence.name", "no ';'"),
         ('licence: "CC BY\\nODbL"', "licence.name", "one line"),
         (f"licence: {'x' * 201}", "licence.name", "at most 200 characters"),
+        ("contact: projets.avise.org", "contact", "not an e-mail address"),
+        ("contact: a@b.example?cc=all@x.example", "contact", "not an e-mail address"),
     ],
 )
 def test_a_malformed_licence_is_named_by_the_check(

@@ -106,6 +106,7 @@ class SourceConfig:
     verified: bool = False
     logo: str = ""
     licence: Licence | None = None  # None: the contributor has not stated one
+    contact: str = ""  # e-mail address for corrections ("signaler une erreur"), "" when none
     spider: str | None = None  # "module:Class" for a bespoke spider
     politeness: Politeness = Politeness()
     limits: Limits = Limits()
@@ -140,7 +141,12 @@ class SourceConfig:
         terms = self.licence
         licence = None if terms is None else LicenceTerms(name=terms.name, url=terms.url)
         return SourceDescription(
-            id=self.id, name=self.name, homepage=self.homepage, logo=self.logo, licence=licence
+            id=self.id,
+            name=self.name,
+            homepage=self.homepage,
+            logo=self.logo,
+            licence=licence,
+            contact=self.contact,
         )
 
     def field_scope(self, spec: FieldSpec) -> Scope:

@@ -24,7 +24,7 @@ from crawlers.config.model import (
 from crawlers.config.reader import Reader, SourceError
 
 TOP_KEYS = (
-    "id", "name", "homepage", "logo", "licence", "kind", "verified", "tag_table", "spider",
+    "id", "name", "homepage", "logo", "licence", "contact", "kind", "verified", "tag_table", "spider",
     "base_url", "start_urls", "navigation", "sitemap", "records", "complete", "fields", "politeness",
     "limits",
 )  # fmt: skip
@@ -35,6 +35,8 @@ _SPIDER = re.compile(r"^[\w.]+:\w+$")
 # A licence name is one line; ';' separates the contributors of a row in the CSV export.
 _NOT_IN_NAME = re.compile(r"[;\x00-\x1f\x7f]")
 MAX_LICENCE_NAME = 200
+# An address a mailto: link can carry: one @, no spaces, quotes, brackets or query characters.
+_EMAIL = re.compile(r"^[^@\s<>\"?&]+@[^@\s<>\"?&]+\.[^@\s<>\"?&]+$")
 
 
 def parse_source(path: Path, data: Any) -> tuple[SourceConfig | None, list[SourceError]]:
@@ -61,6 +63,7 @@ def _identity(reader: Reader, data: Mapping[str, Any], path: Path) -> dict[str, 
         "homepage": reader.text(data, "homepage", required=True),
         "logo": reader.text(data, "logo"),
         "licence": _licence(reader, data.get("licence")),
+        "contact": _contact(reader, data),
         "tag_table": reader.text(data, "tag_table") or None,
         "verified": reader.flag(data, "verified"),
     }
@@ -101,6 +104,17 @@ def _licence(reader: Reader, raw: Any) -> Licence | None:
     if url and safe_http_url(url) is None:
         reader.error("licence.url", f"{url!r} is not a well-formed absolute http(s) URL")
     return Licence(name, safe_http_url(url) or "") if name else None
+
+
+def _contact(reader: Reader, data: Mapping[str, Any]) -> str:
+    """The e-mail address corrections go to, or ""."""
+    contact = reader.text(data, "contact").strip()
+    if contact and (len(contact) > 254 or not _EMAIL.match(contact)):
+        reader.error(
+            "contact", f"{contact[:80]!r} is not an e-mail address like equipe@example.org"
+        )
+        return ""
+    return contact
 
 
 def _kind(reader: Reader, data: Mapping[str, Any]) -> Kind:

@@ -150,12 +150,11 @@ def project(project_id: str) -> str:
     similar = engine().similar(
         project_id, 6, near=near, radius_km=SIMILAR_NEARBY_KM if near else None
     )
-    descriptions = {d["id"]: d for d in raw_store().descriptions()}
     return render_template(
         "portal/project.html",
         project=shaped,
         similar=[tile(p, labeller()) for p in similar or []],
-        contacts={sid: d.get("contact") for sid, d in descriptions.items()},
+        contacts={d["id"]: d.get("contact") for d in raw_store().descriptions()},
         settings=_settings(),
     )
 
