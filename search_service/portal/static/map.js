@@ -15,6 +15,18 @@
     L.tileLayer(element.dataset.tiles, { maxZoom: MAX_ZOOM, attribution: credit.innerHTML }).addTo(map);
   }
 
+  // The map is hidden from assistive technologies (the list is its alternative), so
+  // nothing in it may take the keyboard focus either: zoom buttons, credits, popups.
+  function outOfTabOrder(element) {
+    function update() {
+      element.querySelectorAll("a[href], button, input, [tabindex]").forEach(function (node) {
+        if (node.getAttribute("tabindex") !== "-1") node.setAttribute("tabindex", "-1");
+      });
+    }
+    update();
+    new MutationObserver(update).observe(element, { childList: true, subtree: true });
+  }
+
   function clamp(value, low, high) { return Math.max(low, Math.min(high, value)); }
 
   function viewBox(map) {
@@ -55,6 +67,7 @@
   function resultsMap(element) {
     var map = L.map(element, { maxZoom: MAX_ZOOM, minZoom: 2, keyboard: false });
     background(map, element);
+    outOfTabOrder(element);
     var layer = L.layerGroup().addTo(map);
     var pending = null;
 
@@ -103,6 +116,7 @@
     var here = [Number(element.dataset.lat), Number(element.dataset.lon)];
     var map = L.map(element, { maxZoom: MAX_ZOOM, keyboard: false, scrollWheelZoom: false }).setView(here, 12);
     background(map, element);
+    outOfTabOrder(element);
     L.circleMarker(here, { radius: 8, className: "cis-point", keyboard: false }).addTo(map);
     element.dataset.state = "ready";
   }
