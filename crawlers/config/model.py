@@ -140,14 +140,12 @@ class SourceConfig:
         """The contributor's public description, recorded in the raw store at each crawl."""
         terms = self.licence
         licence = None if terms is None else LicenceTerms(name=terms.name, url=terms.url)
-        return SourceDescription(
-            id=self.id,
-            name=self.name,
-            homepage=self.homepage,
-            logo=self.logo,
-            licence=licence,
-            contact=self.contact,
+        described = SourceDescription(
+            id=self.id, name=self.name, homepage=self.homepage, logo=self.logo, licence=licence
         )
+        if self.contact:
+            described["contact"] = self.contact
+        return described
 
     def field_scope(self, spec: FieldSpec) -> Scope:
         """Where a field is read: its scope, else records and listings unless a page is followed."""
