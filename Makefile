@@ -23,7 +23,7 @@ setup: $(BIN)/cis node_modules/.package-lock.json
 demo: setup  ## crawl the fixture sites, dedup, index (embedded engine), serve the portal on :8000
 	$(BIN)/cis demo
 
-system-packages:  ## Debian packages the tests run as real servers (Redis, nginx)
+system-packages:  ## Debian packages the tests run for real (Redis, nginx, Chromium)
 	devtools/bin/system-packages
 
 test: setup system-packages lint  ## lint, type-check, then every test, Elasticsearch included

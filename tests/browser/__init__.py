@@ -1,0 +1,1 @@
+"""Browser tests: the portal driven in a real headless Chromium (see conftest.py)."""
