@@ -230,3 +230,17 @@ def test_pages_have_no_serious_accessibility_violation_and_are_pictured(
             expect(page.locator("#cis-carte")).to_have_attribute("data-state", "ready")
         assert axe_violations(page) == [], f"{name} at {viewport.name} width"
         screenshot(page, f"{name}-{viewport.name}-{engine_name}")
+
+
+def test_on_a_phone_the_filters_fold_away_above_the_results(
+    mobile_page: Page, portal_url: str
+) -> None:
+    mobile_page.goto(f"{portal_url}/recherche")
+    first_filter = mobile_page.locator("#facette-domain label").first
+    expect(first_filter).to_be_hidden()
+    expect(mobile_page.locator(TILES).first).to_be_in_viewport()
+    mobile_page.locator("#cis-filtres-repli > summary").click()
+    first_filter.click()
+    mobile_page.wait_for_url(re.compile("domain="))
+    expect(mobile_page.get_by_text("Filtres (1 actif)")).to_be_visible()
+    expect(mobile_page.locator("#facette-domain label").first).to_be_visible()  # left open

@@ -131,5 +131,17 @@
     shownBefore = document.querySelectorAll("#cis-tuiles > li").length;
   });
 
-  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  // On a phone the filter panel starts folded (its summary opens it), and stays as the
+  // visitor left it when the results change in place.
+  var PHONE = window.matchMedia("(max-width: 47.99em)");
+  var filtersOpen = null;
+  function foldFilters() {
+    var panel = document.getElementById("cis-filtres-repli");
+    if (!panel) return;
+    panel.open = filtersOpen === null ? !PHONE.matches : filtersOpen;
+    panel.addEventListener("toggle", function () { if (PHONE.matches) filtersOpen = panel.open; });
+  }
+  document.addEventListener("htmx:afterSettle", foldFilters);
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); foldFilters(); });
 })();
