@@ -14,6 +14,8 @@ import os
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.indexer import normalise_all
@@ -40,6 +42,20 @@ def indexer_projects(count: int) -> list[Project]:
     listings = normalise_all(list(labelled_items(count)), Taxonomy.load(), Geocoder.load())
     clusters = cluster(listings, Overrides()).clusters
     return merge_clusters([[listings[i] for i in c] for c in clusters])
+
+
+@contextmanager
+def elasticsearch_url(url: str, name: str = "bench") -> Iterator[str]:
+    """``url``; when empty, the URL of a local node (1 GB heap) named ``name``, removed after."""
+    if url:
+        yield url
+        return
+    node = LocalNode(Settings.from_env(es_port=0, es_heap="1g"), name)
+    started = node.start()
+    try:
+        yield started.url
+    finally:
+        node.remove()
 
 
 def measure(engine: Engine, projects: list[Project]) -> None:
@@ -77,13 +93,8 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         measure(SqliteEngine(Path(folder) / "bench.sqlite3"), projects)
-    node = None if args.es_url else LocalNode(Settings.from_env(es_port=0, es_heap="1g"), "bench")
-    url = args.es_url or node.start().url  # type: ignore[union-attr]
-    try:
+    with elasticsearch_url(args.es_url) as url:
         measure(ElasticsearchEngine.connect(url, alias="cis-bench"), projects)
-    finally:
-        if node:
-            node.remove()
 
 
 if __name__ == "__main__":
