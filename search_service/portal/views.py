@@ -2,8 +2,8 @@
 
 Each page is the API's own answer rendered as HTML: the views validate with the API's
 parameter rules and shape with its response functions, so that the portal and partners
-always see the same search. Requests made by the enhancement layer (htmx, ``HX-Request``)
-get the part of the page that changed instead of the whole page.
+always see the same search. The enhancement layer (htmx) asks for the same pages and keeps
+the part that changed; only "voir plus" gets a fragment of its own: the next 40 tiles.
 """
 
 from __future__ import annotations
