@@ -130,10 +130,15 @@ def bounded_int(args: MultiDict[str, str], name: str, *, default: int, low: int,
     return int(raw)
 
 
+def listed_values(args: MultiDict[str, str], name: str) -> list[str]:
+    """Every value of ``name``: repeated (``domain=a&domain=b``) or comma-listed (``a,b``)."""
+    return [v.strip() for raw in args.getlist(name) for v in raw.split(",") if v.strip()]
+
+
 def _facet_filters(args: MultiDict[str, str]) -> dict[str, tuple[str, ...]]:
     filters: dict[str, tuple[str, ...]] = {}
     for facet in FACETS_BY_NAME:
-        values = [v.strip() for raw in args.getlist(facet) for v in raw.split(",") if v.strip()]
+        values = listed_values(args, facet)
         if len(values) > MAX_VALUES_PER_FACET:
             raise BadParameter(
                 f"{facet} takes at most {MAX_VALUES_PER_FACET} values", parameter=facet

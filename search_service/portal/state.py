@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from search_service.params import FILTER_PARAMETERS
+from search_service.params import FILTER_PARAMETERS, listed_values
 
 PAGE_SIZE = 40
 MAX_PAGES = 25  # 1,000 tiles on one page without JavaScript: beyond, narrow the search
@@ -70,13 +70,7 @@ class PortalSearch:
 
     def values(self, name: str) -> tuple[str, ...]:
         """Every value of parameter ``name`` (comma lists split, as the API reads them)."""
-        return tuple(
-            part.strip()
-            for key, value in self.params
-            if key == name
-            for part in value.split(",")
-            if part.strip()
-        )
+        return tuple(listed_values(self.api_args(), name))
 
     def api_args(self) -> MultiDict[str, str]:
         """The parameters the API's validation reads."""

@@ -28,7 +28,7 @@ from search_service.portal.state import (
     TAGGED_FACETS,
     PortalSearch,
 )
-from search_service.responses import full_project, search_response, tile
+from search_service.responses import facet_values, full_project, search_response, tile
 
 portal = Blueprint(
     "portal",
@@ -94,8 +94,11 @@ def home() -> str:
     """The counter, the search box and entry points by domain and by région."""
     counts = engine().stats()
     browse = engine().search(SearchRequest(size=1, facets=HOME_FACETS, facet_size=30))
-    entry_points = search_response(SearchRequest(size=1), browse, labeller(), cursors())
-    return render_template("portal/home.html", stats=counts, facets=entry_points["facets"])
+    entry_points = {
+        facet: facet_values(facet, values, (), labeller())
+        for facet, values in browse.facets.items()
+    }
+    return render_template("portal/home.html", stats=counts, facets=entry_points)
 
 
 @portal.get("/recherche")

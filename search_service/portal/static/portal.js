@@ -139,6 +139,8 @@
     var panel = document.getElementById("cis-filtres-repli");
     if (!panel) return;
     panel.open = filtersOpen === null ? !PHONE.matches : filtersOpen;
+    if (panel.cisFolding) return;  // "voir plus" settles without replacing the panel
+    panel.cisFolding = true;
     panel.addEventListener("toggle", function () { if (PHONE.matches) filtersOpen = panel.open; });
   }
   document.addEventListener("htmx:afterSettle", foldFilters);
