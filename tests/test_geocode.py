@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from cis.geo.tables import load_tables
 from indexer.geo.geocoder import Geocoder, GeoResult
-from indexer.geo.tables import load_tables
 
 VICHY, SAINT_ETIENNE, PARIS, LYON, MARSEILLE = "03310", "42218", "75056", "69123", "13055"
 

