@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from cis.analysis import analyse
 from cis.records import Project
 from cis.text import fold
 
@@ -36,7 +37,7 @@ FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 
 @dataclass(frozen=True)
 class SearchField:
-    """A full-text field: its folded text is indexed, and matches on it weigh ``boost``."""
+    """A full-text field: its analysed text is indexed, and matches on it weigh ``boost``."""
 
     name: str
     paths: tuple[str, ...]
@@ -73,11 +74,24 @@ def facet_values(project: Project) -> dict[str, list[str]]:
     return {f.name: sorted(set(values_at(project, f.path))) for f in FACETS}
 
 
-def folded_search_text(project: Project) -> dict[str, str]:
-    """Search field name → folded text to index for ``project``."""
-    extra = {"raw_tags_flat": [t for tags in project.get("raw_tags", {}).values() for t in tags]}
-    record = {**project, **extra}
+def _with_flat_tags(project: Project) -> dict[str, Any]:
+    tags = [t for values in project.get("raw_tags", {}).values() for t in values]
+    return {**project, "raw_tags_flat": tags}
+
+
+def search_text(project: Project) -> dict[str, str]:
+    """Search field name → the analysed text (``cis.analysis``) both engines index."""
+    record = _with_flat_tags(project)
     return {
-        f.name: fold(" ".join(v for p in f.paths for v in values_at(record, p)))
+        f.name: analyse(" ".join(v for p in f.paths for v in values_at(record, p)))
         for f in SEARCH_FIELDS
     }
+
+
+SPELLING_PATHS = ("title", "organisation", "summary", "raw_tags_flat")
+
+
+def spelling_text(project: Project) -> str:
+    """The folded words of ``project`` a query may misspell: the typo step's vocabulary."""
+    record = _with_flat_tags(project)
+    return fold(" ".join(v for p in SPELLING_PATHS for v in values_at(record, p)))

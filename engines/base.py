@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, Protocol
 
+from cis.analysis import analyse
+from cis.concepts import Concept, concepts
 from cis.errors import CisError
 from cis.facets import FACETS
 from cis.records import Project
-from cis.text import query_terms
 
 DEFAULT_FACET_SIZE = 20
 # How hits are ordered. ``relevance``: best text match first (title order without text);
@@ -43,8 +44,16 @@ def check_after_width(request: SearchRequest, width: int) -> None:
 
 
 def effective_sort(request: SearchRequest) -> Sort:
-    """The order the hits come in: ``distance`` without ``near`` falls back to ``relevance``."""
-    return "relevance" if request.sort == "distance" and request.near is None else request.sort
+    """The order the hits come in.
+
+    ``distance`` without ``near`` falls back to ``relevance``; ``relevance`` without text
+    but with ``near`` is ``distance``: nearness is then all that tells hits apart.
+    """
+    if request.sort == "distance" and request.near is None:
+        return "relevance"
+    if request.sort == "relevance" and request.near is not None and not request.concepts:
+        return "distance"
+    return request.sort
 
 
 class RejectedDocuments(EngineError):
@@ -92,15 +101,25 @@ class SearchRequest:
     # When set, ``page`` is ignored and the hits start right after that position.
     after: tuple[str | float, ...] | None = None
     # A reference point: every hit gets its distance from it (SearchResult.distances_km);
-    # with ``radius_km`` only projects within that great-circle distance match.
+    # with ``radius_km`` only projects within that great-circle distance match; in a
+    # relevance order, nearer hits rank higher among equal text matches (engines.ranking).
     near: GeoPoint | None = None
     radius_km: float | None = None
     sort: Sort = "relevance"
+    # The query as typed when ``text`` is what remains of it once a place was read out of
+    # it ("Repair Café de Vichy" → "Repair Café"): a title equal to either ranks first.
+    typed: str = ""
 
     @cached_property
-    def terms(self) -> tuple[str, ...]:
-        """The folded query terms of ``text``: folded once per request, read by every builder."""
-        return tuple(query_terms(self.text))
+    def concepts(self) -> tuple[Concept, ...]:
+        """What ``text`` asks for (``cis.concepts``): read once per request, by every builder."""
+        return concepts(self.text)
+
+    @cached_property
+    def title_keys(self) -> tuple[str, ...]:
+        """The analysed forms a title must have to equal the query (exact-title ranking)."""
+        keys = (analyse(self.text), analyse(self.typed))
+        return tuple(key for key in dict.fromkeys(keys) if key)
 
     @property
     def offset(self) -> int:

@@ -13,7 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 
-from cis.facets import folded_search_text
+from cis.facets import search_text
 from cis.records import Project
 
 SIMILAR_FIELDS = ("title", "summary", "tags", "description")  # SEARCH_FIELDS names
@@ -25,7 +25,7 @@ FieldTerm = tuple[str, str]  # (search field, folded term)
 
 def field_term_counts(project: Project) -> Counter[FieldTerm]:
     """How often each folded term occurs in each similarity field of ``project``."""
-    text = folded_search_text(project)
+    text = search_text(project)
     return Counter((field, term) for field in SIMILAR_FIELDS for term in text[field].split())
 
 

@@ -1,8 +1,9 @@
 """Highlighted fragments of a hit's title and summary: the words the query matched.
 
-The engines index folded text, so their own highlighters would return "epicerie" for
-"Épicerie". Matching happens here instead, word by word on the text as written, the same
-way for both engines: a word is marked when its folded form is a query term. The
+The engines index analysed text (stems), so their own highlighters would return "epicer"
+for "Épicerie". Matching happens here instead, word by word on the text as written, the
+same way for both engines: a word is marked when its stem is one the query searched for
+(its own words' or their synonyms': "jardins" marks "Jardin", "friperie" "Vestiboutique"). The
 fragment is HTML-escaped, with ``<mark>`` around matched words and nothing else.
 """
 
@@ -11,19 +12,21 @@ from __future__ import annotations
 import re
 from html import escape
 
+from cis.analysis import stem
+from cis.concepts import Concept
 from cis.text import fold
 
 _WORD = re.compile(r"\w+")
 SUMMARY_FRAGMENT = 200  # characters of summary shown around the first match
 
 
-def highlight(text: str, terms: frozenset[str], *, limit: int | None = None) -> str | None:
+def highlight(text: str, stems: frozenset[str], *, limit: int | None = None) -> str | None:
     """``text`` escaped with matched words in ``<mark>``; None when no word matched.
 
     With ``limit``, a fragment of about that many characters starting shortly before the
     first match, with "…" where text was cut.
     """
-    matches = [m for m in _WORD.finditer(text) if _matches(m[0], terms)]
+    matches = [m for m in _WORD.finditer(text) if _matches(m[0], stems)]
     if not matches:
         return None
     start, end = 0, len(text)
@@ -40,13 +43,13 @@ def highlight(text: str, terms: frozenset[str], *, limit: int | None = None) -> 
     return "".join(pieces)
 
 
-def _matches(word: str, terms: frozenset[str]) -> bool:
-    return any(part in terms for part in fold(word).split())
+def _matches(word: str, stems: frozenset[str]) -> bool:
+    return any(stem(part) in stems for part in fold(word).split())
 
 
-def highlights(title: str, summary: str, terms: tuple[str, ...]) -> dict[str, str]:
-    """``{"title": …, "summary": …}`` for the fields where a query term matched."""
-    wanted = frozenset(terms)
+def highlights(title: str, summary: str, concepts: tuple[Concept, ...]) -> dict[str, str]:
+    """``{"title": …, "summary": …}`` for the fields where a query concept matched."""
+    wanted = frozenset(s for c in concepts for phrase in c.phrases for s in phrase)
     found = {
         "title": highlight(title, wanted),
         "summary": highlight(summary, wanted, limit=SUMMARY_FRAGMENT),

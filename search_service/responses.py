@@ -73,7 +73,7 @@ def search_response(
     results = []
     for project, distance in zip(result.hits, distances, strict=True):
         hit = tile(project, labels)
-        hit["highlights"] = highlights(project["title"], project["summary"], request.terms)
+        hit["highlights"] = highlights(project["title"], project["summary"], request.concepts)
         if request.near is not None:
             hit["distance_km"] = distance
         results.append(hit)

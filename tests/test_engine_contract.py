@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import cis.text
+import engines.base
+from cis.concepts import Concept
 from engines import Engine
 from engines.base import BBox, SearchRequest
 from tests.factories import catalogue, project
@@ -136,20 +137,20 @@ def test_health_reports_the_engine(engine: Engine) -> None:
     assert engine.health()["engine"] == engine.name
 
 
-def test_the_query_text_is_folded_once_per_search(
+def test_the_query_text_is_read_once_per_search(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     engine.replace_all(catalogue())
-    folded: list[str] = []
+    read: list[str] = []
 
-    def counting_fold(text: str) -> str:
-        folded.append(text)
-        return real_fold(text)
+    def counting_concepts(text: str) -> tuple[Concept, ...]:
+        read.append(text)
+        return real_concepts(text)
 
-    real_fold = cis.text.fold
-    monkeypatch.setattr(cis.text, "fold", counting_fold)
+    real_concepts = engines.base.concepts
+    monkeypatch.setattr(engines.base, "concepts", counting_concepts)
     request = SearchRequest(
         text="épicerie Moulins", filters={"domain": ("inclusion",), "region": ("84",)}
     )
     engine.search(request)
-    assert folded == ["épicerie Moulins"]
+    assert read == ["épicerie Moulins"]

@@ -17,16 +17,34 @@ from engines.elastic.related import similar_body, suggest_body
 from tests.factories import project
 
 
-def test_text_is_folded_stripped_of_stopwords_and_all_terms_required() -> None:
-    query = text_query(SearchRequest(text="L'Épicerie de Moulins").terms)
-    assert query["multi_match"]["query"] == "epicerie moulins"
-    assert query["multi_match"]["operator"] == "and"
-    assert query["multi_match"]["fields"][0] == "fold.title^3.0"
+def test_each_concept_is_met_by_its_stemmed_phrases_and_most_concepts_are_required() -> None:
+    query = text_query(SearchRequest(text="L'Épicerie solidaire de Moulins"))
+    met = query["bool"]["must"][0]["bool"]
+    assert met["minimum_should_match"] == 2
+    first = met["should"][0]["bool"]["must"][0]["dis_max"]["queries"]
+    assert first[0]["multi_match"]["query"] == "epicer solidair"
+    assert first[0]["multi_match"]["fields"][0] == "stem.title^3.0"
+    phrases = [q["multi_match"]["query"] for q in first if "multi_match" in q]
+    assert "epicer social" in phrases  # a synonym, searched as a phrase
+    assert first[0]["multi_match"]["type"] == "phrase"
+
+
+def test_a_named_theme_is_met_by_its_code_too() -> None:
+    query = text_query(SearchRequest(text="insertion"))
+    alternatives = query["bool"]["must"][0]["bool"]["should"][0]["bool"]["must"][0]["dis_max"]
+    codes = [q for q in alternatives["queries"] if "constant_score" in q]
+    assert codes[0]["constant_score"]["filter"] == {"terms": {"codes": ["INS"]}}
+
+
+def test_a_title_equal_to_the_query_ranks_first() -> None:
+    query = text_query(SearchRequest(text="Repair Café", typed="Repair Café de Vichy"))
+    exact = query["bool"]["should"][0]["terms"]
+    assert exact["title_key"] == ["repair caf", "repair caf vichy"]
 
 
 def test_an_empty_or_stopword_query_matches_everything() -> None:
-    assert text_query(SearchRequest(text="").terms) == {"match_all": {}}
-    assert text_query(SearchRequest(text="de la").terms) == {"match_all": {}}
+    assert text_query(SearchRequest(text="")) == {"match_all": {}}
+    assert text_query(SearchRequest(text="de la")) == {"match_all": {}}
 
 
 def test_selections_go_to_post_filter_and_to_the_other_facets_only() -> None:
@@ -150,12 +168,12 @@ def test_similar_projects_share_distinctive_words_or_codes_near_enough() -> None
     body = similar_body(target, 5, GeoPoint(46.5, 3.3), 20.0)
     query = body["query"]["bool"]
     words, *codes = query["should"]
-    assert words["more_like_this"]["like"][0]["doc"]["fold"]["title"] == "jardin partage"
+    assert words["more_like_this"]["like"][0]["doc"]["stem"]["title"] == "jardin partag"
     assert words["more_like_this"]["fields"] == [
-        "fold.title",
-        "fold.summary",
-        "fold.tags",
-        "fold.description",
+        "stem.title",
+        "stem.summary",
+        "stem.tags",
+        "stem.description",
     ]
     assert [c["constant_score"]["filter"] for c in codes] == [
         {"term": {"codes": "AGR"}},

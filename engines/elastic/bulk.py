@@ -6,9 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cis.facets import folded_search_text
+from cis.analysis import analyse
+from cis.facets import search_text, spelling_text
 from cis.records import Project
-from cis.text import sort_key
+from cis.text import fold, sort_key
 from engines.base import RejectedDocuments
 from engines.derived import contributor_count, title_words
 
@@ -39,7 +40,10 @@ def es_document(project: Project) -> dict[str, Any]:
     """The stored document: the project plus its hidden search, sort and count fields."""
     return {
         **project,
-        "fold": folded_search_text(project),
+        "stem": search_text(project),
+        "fold": {"title": fold(project["title"])},
+        "spell": spelling_text(project),
+        "title_key": analyse(project["title"]),
         "sort_title": sort_key(project["title"]),
         "listed_by": contributor_count(project),
         "title_words": title_words(project),

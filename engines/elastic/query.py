@@ -8,24 +8,51 @@ from __future__ import annotations
 
 from typing import Any
 
+from cis.concepts import Concept, required_concepts
 from cis.facets import FACETS_BY_NAME, SEARCH_FIELDS
+from engines import ranking
 from engines.base import SearchRequest, effective_sort
 from engines.geo import circle
 from mappings import hidden_fields
 
+STEM_FIELDS = [f"stem.{f.name}^{f.boost}" for f in SEARCH_FIELDS]
 
-def text_query(terms: tuple[str, ...]) -> dict[str, Any]:
-    """Every folded term must appear in some field; field boosts weigh the score."""
-    if not terms:
+
+def _phrase(phrase: tuple[str, ...]) -> dict[str, Any]:
+    """One alternative of a concept: its stems, in order, in any search field."""
+    kind = "phrase" if len(phrase) > 1 else "most_fields"
+    return {"multi_match": {"query": " ".join(phrase), "type": kind, "fields": STEM_FIELDS}}
+
+
+def concept_query(concept: Concept) -> dict[str, Any]:
+    """Meets ``concept``: any of its phrases in the text, or one of its codes."""
+    alternatives = [_phrase(phrase) for phrase in concept.phrases]
+    if concept.codes:
+        codes = {"terms": {"codes": list(concept.codes)}}
+        alternatives.append({"constant_score": {"filter": codes, "boost": ranking.CODE_MATCH}})
+    return {"dis_max": {"queries": alternatives}}
+
+
+def _met(concept: Concept) -> dict[str, Any]:
+    """``concept``'s text score plus the ``CONCEPT`` tier when met."""
+    meets = concept_query(concept)
+    tier = {"constant_score": {"filter": meets, "boost": ranking.CONCEPT}}
+    return {"bool": {"must": [meets], "should": [tier]}}
+
+
+def text_query(request: SearchRequest) -> dict[str, Any]:
+    """Hits meeting most of the request's concepts, scored by the tiers of ``engines.ranking``."""
+    concepts = request.concepts
+    if not concepts:
         return {"match_all": {}}
-    return {
-        "multi_match": {
-            "query": " ".join(terms),
-            "type": "cross_fields",
-            "operator": "and",
-            "fields": [f"fold.{f.name}^{f.boost}" for f in SEARCH_FIELDS],
-        }
-    }
+    met = {"bool": {"should": [_met(c) for c in concepts]}}
+    met["bool"]["minimum_should_match"] = required_concepts(len(concepts))
+    listed = [
+        {"range": {"listed_by": {"gte": n, "boost": ranking.LISTED}}}
+        for n in range(2, ranking.LISTED_CAP + 1)
+    ]
+    exact = {"terms": {"title_key": list(request.title_keys), "boost": ranking.EXACT_TITLE}}
+    return {"bool": {"must": [met], "should": [exact, *listed]}}
 
 
 def selection_filters(
@@ -68,10 +95,21 @@ def geo_filters(request: SearchRequest) -> list[dict[str, Any]]:
 
 def main_query(request: SearchRequest) -> dict[str, Any]:
     """Text and geography: what both the hits and every facet count honour."""
-    query: dict[str, Any] = {"bool": {"must": [text_query(request.terms)]}}
+    query: dict[str, Any] = {"bool": {"must": [text_query(request)]}}
     if filters := geo_filters(request):
         query["bool"]["filter"] = filters
-    return query
+    near = request.near
+    if near is None or not request.concepts or effective_sort(request) != "relevance":
+        return query
+    origin = {"lat": near.lat, "lon": near.lon}
+    decay = {"origin": origin, "scale": f"{ranking.DISTANCE_SCALE_KM}km", "decay": 0.5}
+    nearness = {
+        "filter": {"exists": {"field": "location"}},
+        "gauss": {"location": decay},
+        "weight": ranking.DISTANCE,
+    }
+    scored = {"query": query, "functions": [nearness], "boost_mode": "sum", "score_mode": "sum"}
+    return {"function_score": scored}
 
 
 TITLE_ORDER = ({"sort_title": "asc"}, {"id": "asc"})
@@ -81,7 +119,7 @@ def sort_clause(request: SearchRequest) -> list[Any]:
     """The hits' order (see ``engines.base.Sort``); every order ends on the unique id."""
     near = request.near
     match effective_sort(request):
-        case "relevance" if request.terms:
+        case "relevance" if request.concepts:
             return ["_score", *TITLE_ORDER]
         case "distance" if near is not None:
             # Projects without a point sort last (their sort value is "Infinity").

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cis.facets import folded_search_text
+from cis.facets import search_text
 from cis.records import Project
 from engines.base import GeoPoint, SearchRequest, TitleSuggestion
 from engines.elastic.query import TITLE_ORDER, geo_filters
@@ -46,13 +46,13 @@ def similar_body(
 ) -> dict[str, Any]:
     """Projects sharing ``project``'s distinctive words or codes, best first, itself excluded.
 
-    The text is given as an artificial document: the stored one keeps no folded text.
+    The text is given as an artificial document: the stored one keeps no analysed text.
     """
-    text = folded_search_text(project)
-    like = {"doc": {"fold": {field: text[field] for field in SIMILAR_FIELDS}}}
+    text = search_text(project)
+    like = {"doc": {"stem": {field: text[field] for field in SIMILAR_FIELDS}}}
     words = {
         "more_like_this": {
-            "fields": [f"fold.{field}" for field in SIMILAR_FIELDS],
+            "fields": [f"stem.{field}" for field in SIMILAR_FIELDS],
             "like": [like],
             "min_term_freq": 1,  # so that small catalogues find neighbours too
             "min_doc_freq": 1,

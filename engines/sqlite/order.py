@@ -28,7 +28,7 @@ def order_of(request: SearchRequest, s: str) -> Order:
     """The order of ``request``'s hits, ``s`` naming the ``projects`` row of each."""
     near = request.near
     match effective_sort(request):
-        case "relevance" if request.terms:
+        case "relevance" if request.concepts:
             return Order(("r.rank", f"{s}.sort_key"))  # bm25: lower is better
         case "distance" if near is not None:
             distance = f"ifnull(distance_km({s}.lat, {s}.lon, ?, ?), {UNLOCATED_KM})"

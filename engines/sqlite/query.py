@@ -12,12 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cis.concepts import Concept, required_concepts
 from cis.facets import SEARCH_FIELDS
-from engines.base import GeoPoint, SearchRequest
+from engines import ranking
+from engines.base import GeoPoint, SearchRequest, effective_sort
 from engines.geo import circle, circle_box
 from engines.sqlite.order import order_of
+from engines.sqlite.schema import SEARCH_COLUMNS
 
-BM25_WEIGHTS = ", ".join(str(f.boost) for f in SEARCH_FIELDS)
+# bm25 weights of the FTS columns: the search fields' boosts; the columns of words as
+# written (title prefixes, typo vocabulary) are never searched here.
+BM25_WEIGHTS = ", ".join([*(str(f.boost) for f in SEARCH_FIELDS), "0", "0"])
+SEARCHED = "{" + " ".join(SEARCH_COLUMNS) + "}"
 
 
 @dataclass(frozen=True)
@@ -28,15 +34,15 @@ class Sql:
     params: tuple[object, ...] = ()
 
 
-def match_expression(terms: tuple[str, ...]) -> str:
-    """FTS5 query where every folded term must appear (quoted, so no operator injection)."""
-    return " ".join(f'"{term}"' for term in terms)
+def match_expression(concept: Concept) -> str:
+    """FTS5 query meeting any phrase of ``concept`` in a search column (quoted: no injection)."""
+    phrases = " OR ".join('"' + " ".join(phrase) + '"' for phrase in concept.phrases)
+    return f"{SEARCHED} : ({phrases})"
 
 
 def has_base(request: SearchRequest) -> bool:
     """Whether text, a viewport or a radius narrows the collection before facet selections."""
-    terms = bool(match_expression(request.terms))
-    return terms or request.bbox is not None or circle(request) is not None
+    return bool(request.concepts) or request.bbox is not None or circle(request) is not None
 
 
 def selected_facets(request: SearchRequest) -> list[str]:
@@ -50,7 +56,7 @@ def preparation_sql(request: SearchRequest) -> list[Sql]:
     if has_base(request):
         statements += [
             Sql("CREATE TEMP TABLE base (project INTEGER PRIMARY KEY, rank REAL)"),
-            _fill_base(request),
+            *_fill_base(request),
         ]
     for facet in selected_facets(request):
         values = request.filters[facet]
@@ -66,27 +72,80 @@ def preparation_sql(request: SearchRequest) -> list[Sql]:
     return statements
 
 
-def _fill_base(request: SearchRequest) -> Sql:
+def _geo_restrictions(request: SearchRequest, column: str) -> Sql:
+    """``column`` (a project rowid) is in the viewport and the radius, when given."""
     clauses: list[str] = []
     params: list[object] = []
-    source, rank = "projects", "0"
-    if match := match_expression(request.terms):
-        source, rank = "projects_fts", f"bm25(projects_fts, {BM25_WEIGHTS})"
-        clauses.append("projects_fts MATCH ?")
-        params.append(match)
     if box := request.bbox:
         clauses.append(
-            "rowid IN (SELECT project FROM projects_geo"
+            f"{column} IN (SELECT project FROM projects_geo"
             " WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? AND max_lon <= ?)"
         )
         params += [box.south, box.north, box.west, box.east]
     if around := circle(request):
-        clause = within_radius("rowid", *around)
+        clause = within_radius(column, *around)
         clauses.append(clause.text)
         params += clause.params
+    return Sql(" AND ".join(clauses) or "1", tuple(params))
+
+
+def _fill_base(request: SearchRequest) -> list[Sql]:
+    geo = _geo_restrictions(request, "rowid")
+    if not request.concepts:
+        return [Sql(f"INSERT INTO base SELECT rowid, 0 FROM projects WHERE {geo.text}", geo.params)]
+    return (
+        [Sql("CREATE TEMP TABLE met (project INTEGER, concept INTEGER, score REAL)")]
+        + [
+            statement
+            for number, concept in enumerate(request.concepts)
+            for statement in _meet(number, concept)
+        ]
+        + [_ranked_base(request)]
+    )
+
+
+def _meet(number: int, concept: Concept) -> list[Sql]:
+    """Rows of ``met`` for the projects meeting concept ``number``, with their text score."""
+    text = Sql(
+        f"INSERT INTO met SELECT rowid, {number}, -bm25(projects_fts, {BM25_WEIGHTS})"
+        " FROM projects_fts WHERE projects_fts MATCH ?",
+        (match_expression(concept),),
+    )
+    if not concept.codes:
+        return [text]
+    marks = ", ".join("?" for _ in concept.codes)
+    codes = Sql(
+        f"INSERT INTO met SELECT project, {number}, ? FROM facet_values"
+        f" WHERE facet = 'code' AND value IN ({marks})",
+        (ranking.CODE_MATCH, *concept.codes),
+    )
+    return [text, codes]
+
+
+def _ranked_base(request: SearchRequest) -> Sql:
+    """``base``: projects meeting enough concepts, ranked by the tiers of ``engines.ranking``.
+
+    A concept met twice (text and code) counts its best score, as ``dis_max`` does.
+    """
+    geo = _geo_restrictions(request, "c.project")
+    keys = request.title_keys
+    exact = f"(s.title_key IN ({', '.join('?' for _ in keys)}))"
+    score = [
+        f"{ranking.CONCEPT} * count(*)",
+        "sum(c.score)",
+        f"{ranking.EXACT_TITLE} * {exact}",
+        f"{ranking.LISTED} * (min(s.listed_by, {ranking.LISTED_CAP}) - 1)",
+    ]
+    params: list[object] = [*keys]
+    if (near := request.near) is not None and effective_sort(request) == "relevance":
+        score.append("ifnull(nearness(s.lat, s.lon, ?, ?), 0)")
+        params += [near.lat, near.lon]
     return Sql(
-        f"INSERT INTO base SELECT rowid, {rank} FROM {source} WHERE {' AND '.join(clauses)}",
-        tuple(params),
+        f"INSERT INTO base SELECT c.project, -({' + '.join(score)}) FROM (SELECT project,"
+        " concept, max(score) AS score FROM met GROUP BY project, concept) AS c"
+        f" JOIN projects s ON s.rowid = c.project WHERE {geo.text}"
+        " GROUP BY c.project HAVING count(*) >= ?",
+        (*params, *geo.params, required_concepts(len(request.concepts))),
     )
 
 

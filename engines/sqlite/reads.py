@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cis.records import Project
+from engines import ranking
 from engines.base import (
     BBox,
     Cluster,
@@ -172,6 +173,7 @@ class FileReader:
         uri = f"file:{self.path}?mode=ro"
         with closing(sqlite3.connect(uri, uri=True, timeout=self.read_timeout or 30)) as conn:
             conn.create_function("distance_km", 4, _distance_km, deterministic=True)
+            conn.create_function("nearness", 4, _nearness, deterministic=True)
             if self.read_timeout is None:
                 yield conn
                 return
@@ -229,6 +231,12 @@ def _clusters(rows: list[Any], precision: int) -> list[Cluster]:
 def _distance_km(lat: float | None, lon: float | None, lat0: float, lon0: float) -> float | None:
     """SQL ``distance_km(lat, lon, lat0, lon0)``: exact km, NULL for an unlocated project."""
     return None if lat is None or lon is None else haversine_km(lat, lon, lat0, lon0)
+
+
+def _nearness(lat: float | None, lon: float | None, lat0: float, lon0: float) -> float | None:
+    """SQL ``nearness(lat, lon, lat0, lon0)``: the ranking's distance tier, NULL when unlocated."""
+    km = _distance_km(lat, lon, lat0, lon0)
+    return None if km is None else ranking.distance_weight(km)
 
 
 def _run(conn: sqlite3.Connection, sql: q.Sql) -> list[Any]:

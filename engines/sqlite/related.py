@@ -5,11 +5,12 @@ from __future__ import annotations
 from engines.base import GeoPoint
 from engines.similarity import SHARED_CODE_BOOST, SIMILAR_FIELDS, FieldTerm
 from engines.sqlite.query import Sql, within_radius
+from engines.sqlite.schema import TITLE_TEXT
 
 
 def title_match(terms: list[str]) -> str:
     """FTS5 query: a word of the title column starts with each term."""
-    return " AND ".join(f'title : "{term}" *' for term in terms)
+    return " AND ".join(f'{TITLE_TEXT} : "{term}" *' for term in terms)
 
 
 def suggest_sql(terms: list[str], size: int) -> Sql:
@@ -17,7 +18,7 @@ def suggest_sql(terms: list[str], size: int) -> Sql:
 
     The same order as Elasticsearch's: terms matching whole words, then words, then title.
     """
-    whole = " + ".join("(instr(' ' || f.title || ' ', ?) > 0)" for _ in terms)
+    whole = " + ".join("(instr(' ' || f.title_text || ' ', ?) > 0)" for _ in terms)
     return Sql(
         "SELECT page.id, json_extract(d.doc, '$.title'),"
         " ifnull(json_extract(d.doc, '$.address.commune'), ''),"

@@ -6,16 +6,22 @@ import json
 import sqlite3
 from collections.abc import Iterable
 
-from cis.facets import SEARCH_FIELDS, facet_values, folded_search_text
+from cis.analysis import analyse
+from cis.facets import SEARCH_FIELDS, facet_values, search_text, spelling_text
 from cis.records import Project
+from cis.text import fold
 from cis.text import sort_key as title_sort_key
 from engines.base import EngineError
 from engines.derived import contributor_count, first_seen_ms, title_words
 from engines.tiles import tile_of
 
-FTS_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
+SEARCH_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
+# Beside the analysed search columns, two of folded words as written, never searched
+# but by name: title prefixes for suggestions, and the typo step's vocabulary.
+TITLE_TEXT, SPELLING = "title_text", "spell"
+FTS_COLUMNS = (*SEARCH_COLUMNS, TITLE_TEXT, SPELLING)
 # Stamped in each file (PRAGMA user_version); bumped whenever SCHEMA changes. 0: unstamped.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 # recent_key of a project without a readable first_seen: after every dated one, and
 # small enough to travel in an API cursor (exact JSON integers stop at 2**53).
 UNDATED = 2**53 - 1
@@ -25,6 +31,7 @@ CREATE TABLE IF NOT EXISTS projects (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     sort_key TEXT NOT NULL,
+    title_key TEXT NOT NULL,  -- the analysed title: a query equal to it ranks first
     listed_by INTEGER NOT NULL,  -- how many contributors list it
     title_words INTEGER NOT NULL,  -- words of the folded title (short ones suggest first)
     recent_key INTEGER NOT NULL,  -- minus first_seen in ms: ascending is newest first
@@ -93,9 +100,14 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
         delete_project(conn, project["id"])
         cursor = conn.execute(
             "INSERT INTO projects"
-            " (id, sort_key, listed_by, title_words, recent_key, lat, lon, tile_x, tile_y)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (project["id"], sort_key(project), *_derived_columns(project)),
+            " (id, sort_key, title_key, listed_by, title_words, recent_key, lat, lon, tile_x,"
+            " tile_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                project["id"],
+                sort_key(project),
+                analyse(project["title"]),
+                *_derived_columns(project),
+            ),
         )
         row = int(cursor.lastrowid or 0)
         conn.execute(
@@ -121,7 +133,8 @@ def _derived_columns(project: Project) -> tuple[object, ...]:
 
 
 def _index_row(conn: sqlite3.Connection, row: int, project: Project) -> None:
-    text = folded_search_text(project)
+    text = search_text(project)
+    text |= {TITLE_TEXT: fold(project["title"]), SPELLING: spelling_text(project)}
     placeholders = ", ".join("?" for _ in FTS_COLUMNS)
     conn.execute(
         f"INSERT INTO projects_fts (rowid, {', '.join(FTS_COLUMNS)}) VALUES (?, {placeholders})",

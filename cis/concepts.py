@@ -1,0 +1,108 @@
+"""What the text of a query asks for: concepts, each met by any of its alternatives.
+
+Key concepts: a query's content words are read left to right; the longest run of them
+that names a synonym group (``cis/data/synonyms.txt``, plus every CIS code's label)
+becomes one *concept* whose alternatives are all the group's names — each a *phrase* of
+stems — and the group's CIS codes; any other word is a concept of its own. A project
+meets a concept when one of its phrases appears in its text or it carries one of its
+codes. Both engines rank on concepts met (``required_concepts`` of them at least), so
+"friperie Angers" meets "Vestiboutique d'Angers" and "insertion jeunes" meets a project
+coded INS and JEU whose text says "16-25 ans".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from cis.analysis import content_words, stem, stems
+from cis.vocabulary import code_labels
+
+Phrase = tuple[str, ...]  # stems, in order
+_GENERIC_CODES = frozenset({"AUT"})  # "Autres" names no theme anyone searches for
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One thing a query asks for: the words typed, and what meets them."""
+
+    words: tuple[str, ...]  # the folded words of the query it stands for
+    phrases: tuple[Phrase, ...]  # the typed words' stems first, then synonyms
+    codes: tuple[str, ...] = ()  # CIS codes that meet it too
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    """Names of one kind of project, theme or public, and the codes that mean it."""
+
+    phrases: tuple[Phrase, ...]
+    codes: tuple[str, ...]
+
+
+def parse_group(line: str) -> SynonymGroup:
+    """One line of synonyms.txt: ``name | name … [=> CODE …]``."""
+    names, _, codes = line.partition("=>")
+    phrases = tuple(dict.fromkeys(tuple(stems(name)) for name in names.split("|")))
+    return SynonymGroup(tuple(p for p in phrases if p), tuple(codes.split()))
+
+
+@cache
+def synonym_groups() -> tuple[SynonymGroup, ...]:
+    """The reviewed groups, then one group per CIS code label."""
+    text = (files("cis") / "data" / "synonyms.txt").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    labelled = [
+        SynonymGroup((tuple(stems(label)),), (code,))
+        for code, label in code_labels().items()
+        if code not in _GENERIC_CODES
+    ]
+    return tuple(parse_group(line) for line in lines) + tuple(labelled)
+
+
+@cache
+def _groups_by_phrase() -> dict[Phrase, tuple[SynonymGroup, ...]]:
+    found: dict[Phrase, list[SynonymGroup]] = {}
+    for group in synonym_groups():
+        for phrase in group.phrases:
+            found.setdefault(phrase, []).append(group)
+    return {phrase: tuple(groups) for phrase, groups in found.items()}
+
+
+@cache
+def _longest_phrase() -> int:
+    return max(len(phrase) for phrase in _groups_by_phrase())
+
+
+def concepts(text: str) -> tuple[Concept, ...]:
+    """The concepts of ``text``, in order, each once."""
+    words = content_words(text)
+    stemmed = [stem(word) for word in words]
+    found: dict[tuple[Phrase, ...], Concept] = {}
+    start = 0
+    while start < len(words):
+        length, groups = _group_at(stemmed, start)
+        phrase = tuple(stemmed[start : start + length])
+        concept = Concept(
+            tuple(words[start : start + length]),
+            tuple(dict.fromkeys([phrase, *(p for g in groups for p in g.phrases)])),
+            tuple(sorted({code for g in groups for code in g.codes})),
+        )
+        found.setdefault(concept.phrases, concept)
+        start += length
+    return tuple(found.values())
+
+
+def _group_at(stemmed: list[str], start: int) -> tuple[int, tuple[SynonymGroup, ...]]:
+    """The longest synonym phrase starting at ``start`` (its length, groups); else (1, ())."""
+    by_phrase = _groups_by_phrase()
+    for length in range(min(_longest_phrase(), len(stemmed) - start), 0, -1):
+        if groups := by_phrase.get(tuple(stemmed[start : start + length])):
+            return length, groups
+    return 1, ()
+
+
+def required_concepts(count: int) -> int:
+    """How many of a query's ``count`` concepts a hit must meet: all of two, most of more."""
+    return count if count <= 2 else max(2, math.ceil(count * 0.7))
