@@ -6,7 +6,7 @@ default) — and one contract test suite runs against both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, Protocol
@@ -279,6 +279,13 @@ class Engine(Protocol):
         """Projects closest in text and themes to ``project_id`` (itself excluded), best first.
 
         None when there is no such project. ``near``/``radius_km`` restrict as in search.
+        """
+        ...
+
+    def corrections(self, words: Sequence[str]) -> dict[str, str]:
+        """Each of the folded ``words`` no project holds, with the word it likely misspells.
+
+        Words without a likely correction are left out (``engines.spelling`` decides).
         """
         ...
 

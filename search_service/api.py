@@ -18,11 +18,11 @@ from search_service.params import (
     SUGGEST_PARAMETERS,
     bounded_int,
     parse_near,
-    parse_search_args,
     refuse_unknown,
 )
 from search_service.responses import full_project, map_response, search_response, tile
 from search_service.suggest import MAX_SUGGEST_SIZE, suggestions
+from search_service.understanding.reading import read_args
 
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -48,9 +48,9 @@ def cursors() -> CursorSigner:
 @api.get("/search")
 def search() -> Response:
     """Full-text search with multi-select facets, viewport, distance and paging."""
-    search_request = parse_search_args(request.args, cursors())
-    result = engine().search(search_request)
-    return jsonify(search_response(search_request, result, labeller(), cursors()))
+    reading = read_args(request.args, engine(), cursors())
+    result = engine().search(reading.request)
+    return jsonify(search_response(reading, result, labeller(), cursors()))
 
 
 @api.get("/map")
@@ -58,9 +58,8 @@ def map_view() -> Response:
     """The search's located hits as clusters on a tile grid, or as points when few."""
     refuse_unknown(request.args, MAP_PARAMETERS)
     zoom = bounded_int(request.args, "zoom", default=5, low=0, high=MAX_ZOOM)
-    map_request = MapRequest(
-        search=parse_search_args(request.args, cursors(), MAP_PARAMETERS), zoom=zoom
-    )
+    reading = read_args(request.args, engine(), cursors(), MAP_PARAMETERS)
+    map_request = MapRequest(search=reading.request, zoom=zoom)
     result = engine().map(map_request)
     return jsonify(map_response(zoom, map_request.precision, result))
 

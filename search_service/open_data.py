@@ -16,7 +16,8 @@ from search_service.api import cursors, engine
 from search_service.contributors import LicenceBook, contributors
 from search_service.errors import BadParameter
 from search_service.export import EXPORT_FORMATS, ExportFormat, in_chunks
-from search_service.params import FILTER_PARAMETERS, parse_search_args, refuse_unknown
+from search_service.params import FILTER_PARAMETERS, refuse_unknown
+from search_service.understanding.reading import read_args
 
 open_data = Blueprint("open_data_v1", __name__, url_prefix="/api/v1")
 
@@ -40,7 +41,7 @@ def export() -> Response:
     """Every project the filters select, streamed as CSV, JSON or GeoJSON."""
     refuse_unknown(request.args, EXPORT_PARAMETERS)
     chosen = export_format(request.args.get("format", "csv"))
-    search = parse_search_args(request.args, cursors(), frozenset({"format"}))
+    search = read_args(request.args, engine(), cursors(), frozenset({"format"})).request
     projects = first_fetched(engine().scan(replace(search, facets=())))
     pieces = chosen.pieces(projects, LicenceBook(raw_store().descriptions()))
     filename = f"cis-projets-{datetime.now(UTC).date().isoformat()}.{chosen.name}"

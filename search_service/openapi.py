@@ -51,8 +51,18 @@ COMMON_ERRORS = (400, 401, 414, 429, 503)
 def _filters() -> list[dict[str, Any]]:
     text = _query(
         "q",
-        "Free text; every word must match (folded: case, accents and elisions ignored).",
+        "Free text, as a person types it. Case, accents, elisions and plurals are ignored; "
+        "synonyms count (friperie, vestiboutique); most words must match, more rank higher. "
+        'A place it names ("près de Moulins", "Paris 11e", "dans le 93", '
+        '"Bretagne") becomes a filter or a distance ranking, and misspelled words are '
+        "corrected: the answer's `understood` says how it was read.",
         {"type": "string", "maxLength": params.MAX_QUERY_LENGTH},
+    )
+    literal = _query(
+        "literal",
+        "`true`: search `q` as text only, without reading a place or correcting words "
+        "(how a person undoes what `understood` reports).",
+        {"type": "string", "enum": list(params.FLAGS)},
     )
     facets = [
         _query(
@@ -82,7 +92,7 @@ def _filters() -> list[dict[str, Any]]:
             {"type": "number", "exclusiveMinimum": 0, "maximum": params.MAX_RADIUS_KM},
         ),
     ]
-    return [text, *facets, *geo]
+    return [text, literal, *facets, *geo]
 
 
 def _search_parameters() -> list[dict[str, Any]]:
@@ -147,6 +157,33 @@ def _object(required: dict[str, Any], optional: dict[str, Any] | None = None) ->
     }
 
 
+UNDERSTOOD = _object(
+    {
+        "text": {"type": "string"},
+        "place": {
+            "oneOf": [
+                {"type": "null"},
+                _object(
+                    {
+                        "level": {"type": "string", "enum": ["commune", "departement", "region"]},
+                        "code": {"type": "string"},
+                        "label": {"type": "string"},
+                        "departement_code": {"type": "string"},
+                        "proximity": {"type": "boolean"},
+                        "radius_km": {"type": ["number", "null"]},
+                        "scope": {"type": "string", "enum": ["radius", "departement", "region"]},
+                    }
+                ),
+            ]
+        },
+        "corrections": {
+            "type": "array",
+            "items": _object({"typed": {"type": "string"}, "searched": {"type": "string"}}),
+        },
+    }
+)
+
+
 def _schemas() -> dict[str, Any]:
     source_ref = _object(
         {"source": {"type": "string"}, "name": {"type": "string"}, "url": NULLABLE_STRING},
@@ -207,6 +244,7 @@ def _schemas() -> dict[str, Any]:
                 "page": {"type": "integer"},
                 "size": {"type": "integer"},
                 "pages": {"type": "integer"},
+                "understood": UNDERSTOOD,
                 "results": {"type": "array", "items": _ref("Hit")},
                 "facets": {
                     "type": "object",

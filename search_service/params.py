@@ -29,7 +29,8 @@ MAX_RADIUS_KM = 1000.0
 MAX_SUGGEST_LENGTH = 100
 MAX_ZOOM = 20
 SEARCH_PARAMETERS = frozenset(
-    {"q", "page", "size", "bbox", "facets", "cursor", "near", "radius_km", "sort", *FACETS_BY_NAME}
+    {"q", "literal", "page", "size", "bbox", "facets", "cursor", "near", "radius_km", "sort"}
+    | set(FACETS_BY_NAME)
 )
 # Numbers as clients write them: ASCII only, no NaN, inf, "1_000" or padding (float() takes
 # all of those, and Unicode digits too). Published in the OpenAPI document as patterns.
@@ -39,7 +40,7 @@ POINT_PATTERN = rf"^(?:{NUMBER},{NUMBER})?$"
 BBOX_PATTERN = rf"^(?:{NUMBER},{NUMBER},{NUMBER},{NUMBER})?$"
 START_CURSOR = "*"
 # Endpoints built on search take its filters and a few parameters of their own.
-FILTER_PARAMETERS = frozenset({"q", "bbox", "near", "radius_km", *FACETS_BY_NAME})
+FILTER_PARAMETERS = frozenset({"q", "literal", "bbox", "near", "radius_km", *FACETS_BY_NAME})
 MAP_PARAMETERS = FILTER_PARAMETERS | {"zoom"}
 SIMILAR_PARAMETERS = frozenset({"size", "near", "radius_km"})
 SUGGEST_PARAMETERS = frozenset({"q", "size"})
@@ -128,6 +129,17 @@ def bounded_int(args: MultiDict[str, str], name: str, *, default: int, low: int,
             f"{name} must be a whole number from {low} to {high}, got {raw!r}", parameter=name
         )
     return int(raw)
+
+
+FLAGS = {"": False, "false": False, "0": False, "true": True, "1": True}
+
+
+def parse_flag(args: MultiDict[str, str], name: str) -> bool:
+    """``true``/``1`` or ``false``/``0`` (absent or empty: false)."""
+    raw = args.get(name, "")
+    if raw not in FLAGS:
+        raise BadParameter(f"{name} must be true or false, got {raw[:40]!r}", parameter=name)
+    return FLAGS[raw]
 
 
 def listed_values(args: MultiDict[str, str], name: str) -> list[str]:

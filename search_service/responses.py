@@ -10,10 +10,11 @@ from typing import Any
 
 from cis.records import Project
 from cis.urls import safe_http_url
-from engines.base import FacetCount, GeoPoint, MapResult, SearchRequest, SearchResult
+from engines.base import FacetCount, GeoPoint, MapResult, SearchResult
 from search_service.cursors import CursorSigner
 from search_service.highlight import highlights
 from search_service.labels import Labeller
+from search_service.understanding.reading import Reading
 
 TILE_FIELDS = (
     "id",
@@ -65,10 +66,11 @@ def full_project(project: Project, labels: Labeller) -> dict[str, Any]:
 
 
 def search_response(
-    request: SearchRequest, result: SearchResult, labels: Labeller, cursors: CursorSigner
+    reading: Reading, result: SearchResult, labels: Labeller, cursors: CursorSigner
 ) -> dict[str, Any]:
-    """The search endpoint's body: paging, tiles and labelled facet counts."""
-    next_cursor = cursors.encode(result.next_after, request) if result.next_after else None
+    """The search endpoint's body: paging, tiles, labelled facet counts, what was understood."""
+    request = reading.request
+    next_cursor = cursors.encode(result.next_after, reading.asked) if result.next_after else None
     distances = result.distances_km or [None] * len(result.hits)
     results = []
     for project, distance in zip(result.hits, distances, strict=True):
@@ -83,11 +85,37 @@ def search_response(
         "page": request.page,
         "size": request.size,
         "pages": -(-result.total // request.size),
+        "understood": understood(reading),
         "results": results,
         "facets": {
             facet: facet_values(facet, counts, request.filters.get(facet, ()), labels)
             for facet, counts in result.facets.items()
         },
+    }
+
+
+def understood(reading: Reading) -> dict[str, Any]:
+    """What the query was read as: the text searched, the place, the corrected words."""
+    place = reading.place
+    shown = None
+    if place is not None:
+        scope = "departement" if reading.widened_to_departement else place.level
+        shown = {
+            "level": place.level,
+            "code": place.code,
+            "label": place.label,
+            "departement_code": place.departement_code,
+            "proximity": place.proximity,
+            "radius_km": reading.radius_km,
+            "scope": "radius" if reading.radius_km is not None else scope,
+        }
+    return {
+        "text": reading.request.text,
+        "place": shown,
+        "corrections": [
+            {"typed": typed, "searched": searched}
+            for typed, searched in reading.corrections.items()
+        ],
     }
 
 

@@ -45,7 +45,7 @@ def text_query(request: SearchRequest) -> dict[str, Any]:
     concepts = request.concepts
     if not concepts:
         return {"match_all": {}}
-    met = {"bool": {"should": [_met(c) for c in concepts]}}
+    met: dict[str, Any] = {"bool": {"should": [_met(c) for c in concepts]}}
     met["bool"]["minimum_should_match"] = required_concepts(len(concepts))
     listed = [
         {"range": {"listed_by": {"gte": n, "boost": ranking.LISTED}}}

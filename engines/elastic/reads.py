@@ -5,7 +5,7 @@ A read of an alias that does not exist yet (before the first index) answers empt
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -13,6 +13,7 @@ import elastic_transport
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 
 from cis.records import Project
+from engines import spelling
 from engines.base import (
     EngineError,
     EngineUnavailable,
@@ -29,7 +30,13 @@ from engines.base import (
 )
 from engines.elastic.map_query import clusters, clusters_body, points_body
 from engines.elastic.query import scan_body, search_body, stats_body
-from engines.elastic.related import similar_body, suggest_body, suggestion
+from engines.elastic.related import (
+    corrections,
+    similar_body,
+    spelling_body,
+    suggest_body,
+    suggestion,
+)
 from engines.geo import hit_distances
 from engines.titles import prefix_terms
 from mappings import hidden_fields
@@ -71,7 +78,7 @@ class AliasReader:
             except NotFoundError:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
         hits = response["hits"]["hits"]
-        full_page = len(hits) == request.size
+        full_page = bool(hits) and len(hits) == request.size
         projects = [hit["_source"] for hit in hits]
         return SearchResult(
             total=response["hits"]["total"]["value"],
@@ -125,6 +132,18 @@ class AliasReader:
             except NotFoundError:
                 return []
         return [suggestion(hit["_source"]) for hit in response["hits"]["hits"]]
+
+    def corrections(self, words: Sequence[str]) -> dict[str, str]:
+        """Each unknown word of ``words`` with the indexed word it likely misspells."""
+        wanted = spelling.checked(words)
+        if not wanted:
+            return {}
+        with translated_errors(self.url):
+            try:
+                response = self.reader.search(index=self.alias, **spelling_body(wanted))
+            except NotFoundError:
+                return {}
+        return corrections(dict(response))
 
     def similar(
         self,

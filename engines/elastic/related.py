@@ -6,12 +6,16 @@ from typing import Any
 
 from cis.facets import search_text
 from cis.records import Project
+from engines import spelling
 from engines.base import GeoPoint, SearchRequest, TitleSuggestion
 from engines.elastic.query import TITLE_ORDER, geo_filters
 from engines.similarity import MAX_QUERY_TERMS, SHARED_CODE_BOOST, SIMILAR_FIELDS
 from mappings import hidden_fields
 
 SUGGESTION_FIELDS = ["id", "title", "address.commune", "address.departement_code"]
+
+
+SPELLING_CANDIDATES = 10  # per word, for engines.spelling to choose from
 
 
 def suggest_body(terms: list[str], size: int) -> dict[str, Any]:
@@ -80,3 +84,31 @@ def similar_body(
         "track_total_hits": False,
         "_source": {"excludes": hidden_fields()},
     }
+
+
+def spelling_body(words: list[str]) -> dict[str, Any]:
+    """Candidates for each word the index lacks: the term suggester on the written words.
+
+    It proposes; ``engines.spelling`` decides, as on SQLite.
+    """
+    suggester = {
+        "field": "spell",
+        "suggest_mode": "missing",
+        "max_edits": 2,
+        "prefix_length": spelling.PREFIX_LENGTH,
+        "min_word_length": spelling.MIN_LENGTH,
+        "size": SPELLING_CANDIDATES,
+        "string_distance": "damerau_levenshtein",
+    }
+    # The suggester's own analysis splits on spaces only: the words come folded.
+    return {"size": 0, "suggest": {"spelling": {"text": " ".join(words), "term": suggester}}}
+
+
+def corrections(response: dict[str, Any]) -> dict[str, str]:
+    """Word → correction from a ``spelling_body`` answer."""
+    found = {}
+    for entry in response.get("suggest", {}).get("spelling", []):
+        candidates = [(o["text"], o["freq"]) for o in entry["options"]]
+        if candidates and (correction := spelling.best_correction(entry["text"], candidates)):
+            found[entry["text"]] = correction
+    return found

@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cis.records import Project
-from engines import ranking
+from engines import ranking, spelling
 from engines.base import (
     BBox,
     Cluster,
@@ -63,7 +63,7 @@ class FileReader:
             rows = _run(conn, q.hits_sql(request))
             total = _run(conn, q.total_sql(request))[0][0]
             facets = _facet_counts(conn, request)
-        full_page = len(rows) == request.size
+        full_page = bool(rows) and len(rows) == request.size
         hits = [json.loads(row[0]) for row in rows]
         return SearchResult(
             total=total,
@@ -134,6 +134,24 @@ class FileReader:
             sql = related.similar_sql(found[0], terms, codes, size, around)
             rows = _run(conn, sql) if sql else []
         return [json.loads(row[0]) for row in rows]
+
+    def corrections(self, words: Sequence[str]) -> dict[str, str]:
+        """Each unknown word of ``words`` with the indexed word it likely misspells."""
+        wanted = spelling.checked(words)
+        if not wanted:
+            return {}
+        with self._reader() as conn:
+            if conn is None:
+                return {}
+            conn.execute(related.VOCABULARY_SQL)
+            known = {row[0] for row in _run(conn, related.known_words_sql(wanted))}
+            found = {}
+            for word in (w for w in wanted if w not in known):
+                prefix, edits = word[: spelling.PREFIX_LENGTH], spelling.max_edits(word)
+                rows = _run(conn, related.spelling_candidates_sql(word, prefix, edits))
+                if correction := spelling.best_correction(word, rows):
+                    found[word] = correction
+        return found
 
     def scan(self, request: SearchRequest) -> Iterator[Project]:
         """Every hit in the search's order, read from one cursor in chunks.

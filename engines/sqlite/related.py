@@ -5,7 +5,7 @@ from __future__ import annotations
 from engines.base import GeoPoint
 from engines.similarity import SHARED_CODE_BOOST, SIMILAR_FIELDS, FieldTerm
 from engines.sqlite.query import Sql, within_radius
-from engines.sqlite.schema import TITLE_TEXT
+from engines.sqlite.schema import SPELLING, TITLE_TEXT
 
 
 def title_match(terms: list[str]) -> str:
@@ -42,6 +42,24 @@ def doc_freqs_sql(words: list[str]) -> Sql:
         f"SELECT term, col, doc FROM temp.vocabulary WHERE term IN ({_marks(words)})"
         f" AND col IN ({_marks(SIMILAR_FIELDS)})",
         (*words, *SIMILAR_FIELDS),
+    )
+
+
+def known_words_sql(words: list[str]) -> Sql:
+    """``(term,)`` of the ``words`` some project holds, as written (the typo vocabulary)."""
+    return Sql(
+        f"SELECT term FROM temp.vocabulary WHERE col = ? AND term IN ({_marks(words)})",
+        (SPELLING, *words),
+    )
+
+
+def spelling_candidates_sql(word: str, prefix: str, longest_edit: int) -> Sql:
+    """``(term, documents)`` of the written words starting with ``prefix``, of a near length."""
+    after_prefix = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Sql(
+        "SELECT term, doc FROM temp.vocabulary WHERE col = ? AND term >= ? AND term < ?"
+        " AND length(term) BETWEEN ? AND ?",
+        (SPELLING, prefix, after_prefix, len(word) - longest_edit, len(word) + longest_edit),
     )
 
 

@@ -109,6 +109,11 @@ class PortalSearch:
                     pairs.append((key, rest))
         return PortalSearch(tuple(pairs), view=self.view, map_view=self.map_view).query()
 
+    def literal_query(self) -> str:
+        """The query string searching the text as typed: no place read, no word corrected."""
+        pairs = (*((k, v) for k, v in self.params if k != "literal"), ("literal", "true"))
+        return PortalSearch(pairs, view=self.view, map_view=self.map_view).query()
+
     def cleared(self) -> str:
         """The query string keeping the text and sort, without any filter."""
         pairs = tuple((k, v) for k, v in self.params if k in ("q", "sort"))

@@ -29,6 +29,7 @@ from search_service.portal.state import (
     PortalSearch,
 )
 from search_service.responses import facet_values, full_project, search_response, tile
+from search_service.understanding.reading import Reading, read_args
 
 portal = Blueprint(
     "portal",
@@ -107,24 +108,29 @@ def results() -> str:
     state = PortalSearch.from_args(request.args)
     if request.headers.get("HX-Target") == "cis-plus":
         return _more_tiles(state)
-    searched = parse_search_args(state.api_args(), cursors())
-    search = replace(searched, size=PAGE_SIZE * state.pages, facets=SHOWN_FACETS, facet_size=12)
+    reading = _read(state, size=PAGE_SIZE * state.pages, facets=SHOWN_FACETS, facet_size=12)
     # htmx asks for the same page and keeps its #cis-zone: one template, no partial to drift.
     return render_template(
-        "portal/results.html", state=state, answer=_shaped(search), settings=_settings()
+        "portal/results.html", state=state, answer=_shaped(reading), settings=_settings()
     )
 
 
 def _more_tiles(state: PortalSearch) -> str:
     """The next 40 tiles (page ``state.pages``) and the button that loads the ones after."""
-    searched = parse_search_args(state.api_args(), cursors())
-    search = replace(searched, page=state.pages, size=PAGE_SIZE, facets=())
-    return render_template("portal/_more.html", state=state, answer=_shaped(search))
+    reading = _read(state, page=state.pages, size=PAGE_SIZE, facets=())
+    return render_template("portal/_more.html", state=state, answer=_shaped(reading))
 
 
-def _shaped(search: SearchRequest) -> dict[str, Any]:
+def _read(state: PortalSearch, **shown: Any) -> Reading:
+    """How the service reads ``state``'s search, shown as ``shown`` says (page, size, facets)."""
+    reading = read_args(state.api_args(), engine(), cursors())
+    return replace(reading, request=replace(reading.request, **shown))
+
+
+def _shaped(reading: Reading) -> dict[str, Any]:
     """The API's search answer, with each tile's highlights and summary start as markup."""
-    answer = search_response(search, engine().search(search), labeller(), cursors())
+    search = reading.request
+    answer = search_response(reading, engine().search(search), labeller(), cursors())
     for hit in answer["results"]:
         marked = hit.pop("highlights")
         hit["title_html"] = Markup(marked.get("title") or Markup.escape(hit["title"]))
