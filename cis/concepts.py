@@ -12,7 +12,6 @@ coded INS and JEU whose text says "16-25 ans".
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -79,7 +78,7 @@ def concepts(text: str) -> tuple[Concept, ...]:
     """The concepts of ``text``, in order, each once."""
     words = content_words(text)
     stemmed = [stem(word) for word in words]
-    found: dict[tuple[Phrase, ...], Concept] = {}
+    found: dict[frozenset[Phrase], Concept] = {}  # by what meets it: a synonym repeated is one
     start = 0
     while start < len(words):
         length, groups = _group_at(stemmed, start)
@@ -89,7 +88,7 @@ def concepts(text: str) -> tuple[Concept, ...]:
             tuple(dict.fromkeys([phrase, *(p for g in groups for p in g.phrases)])),
             tuple(sorted({code for g in groups for code in g.codes})),
         )
-        found.setdefault(concept.phrases, concept)
+        found.setdefault(frozenset(concept.phrases), concept)
         start += length
     return tuple(found.values())
 
@@ -104,5 +103,9 @@ def _group_at(stemmed: list[str], start: int) -> tuple[int, tuple[SynonymGroup, 
 
 
 def required_concepts(count: int) -> int:
-    """How many of a query's ``count`` concepts a hit must meet: all of two, most of more."""
-    return count if count <= 2 else max(2, math.ceil(count * 0.7))
+    """How many of a query's ``count`` concepts a hit must meet.
+
+    All of two, then all but one, and one fewer for every four (3 of 4, 6 of 8): a query
+    never finds nothing when most of it matches.
+    """
+    return count if count <= 2 else count - max(1, count // 4)

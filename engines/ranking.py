@@ -21,7 +21,7 @@ EXACT_TITLE = 100_000.0
 CONCEPT = 1_000.0
 DISTANCE = 100.0
 DISTANCE_SCALE_KM = 10.0
-CODE_MATCH = 1.0
+CODE_MATCH = 0.25  # below any word of the text: a code is weaker evidence
 LISTED = 1.5
 LISTED_CAP = 3  # contributors counted: a project listed by 5 weighs as one listed by 3
 

@@ -1,0 +1,103 @@
+"""How both engines rank a text search (engines.ranking), and what they correct.
+
+Each test states one rule of the order a person expects, on a few projects written for
+it, and holds on Elasticsearch and on SQLite alike.
+"""
+
+from __future__ import annotations
+
+from engines import Engine
+from engines.base import GeoPoint, SearchRequest
+from tests.factories import RENNES, VICHY, project
+
+
+def ids(engine: Engine, text: str, **fields: object) -> list[str]:
+    """The ids a search for ``text`` answers, best first."""
+    return [p["id"] for p in engine.search(SearchRequest(text=text, **fields)).hits]  # type: ignore[arg-type]
+
+
+def test_the_title_equal_to_the_query_ranks_above_longer_titles_holding_it(engine: Engine) -> None:
+    engine.replace_all(
+        [
+            project("p-long", "Ressourcerie « La Bricole des Voisins »", summary="La Bricole."),
+            project("p-exact", "La Bricole des Voisins"),
+        ]
+    )
+    assert ids(engine, "la bricole des voisins") == ["p-exact", "p-long"]
+
+
+def test_plurals_and_accents_do_not_matter(engine: Engine) -> None:
+    engine.replace_all([project("p-jardin", "Jardin partagé des Chartreux")])
+    assert ids(engine, "JARDINS PARTAGES") == ["p-jardin"]
+
+
+def test_a_synonym_finds_a_project_that_never_says_the_word(engine: Engine) -> None:
+    engine.replace_all(
+        [
+            project("p-vesti", "Vestiboutique de la Croix-Rouge"),
+            project("p-repair", "Atelier de réparation du quartier"),
+            project("p-other", "Boutique de produits locaux"),
+        ]
+    )
+    assert ids(engine, "friperie") == ["p-vesti"]
+    assert ids(engine, "repair café") == ["p-repair"]
+
+
+def test_a_named_theme_is_met_by_the_code_of_a_project_whose_text_lacks_it(
+    engine: Engine,
+) -> None:
+    engine.replace_all(
+        [
+            project(
+                "p-coded", "Chantier du Moulin", summary="Des jeunes restaurent.", codes=["INS"]
+            ),
+            project("p-said", "Insertion par le maraîchage", summary="Pour les jeunes."),
+            project("p-neither", "Chantier du Château", summary="Des jeunes restaurent."),
+        ]
+    )
+    # Text met first (its BM25 adds to the tier), the code alone next, the rest not at all.
+    assert ids(engine, "insertion jeunes") == ["p-said", "p-coded"]
+
+
+def test_most_words_are_enough_and_more_words_rank_higher(engine: Engine) -> None:
+    engine.replace_all(
+        [
+            project("p-two", "Atelier vélo", summary="Réparation solidaire."),
+            project("p-three", "Atelier vélo", summary="Réparation solidaire à la gare."),
+            project("p-one", "Atelier couture"),
+        ]
+    )
+    assert ids(engine, "atelier vélo solidaire gare") == ["p-three", "p-two"]
+
+
+def test_among_equal_matches_the_nearest_ranks_first(engine: Engine) -> None:
+    engine.replace_all(
+        [
+            project("p-rennes", "Repair Café", address=RENNES),
+            project("p-vichy", "Repair Café", address=VICHY),
+        ]
+    )
+    near_vichy = GeoPoint(46.13, 3.42)
+    assert ids(engine, "repair café", near=near_vichy) == ["p-vichy", "p-rennes"]
+    assert ids(engine, "", near=near_vichy) == ["p-vichy", "p-rennes"]
+
+
+def test_a_project_listed_by_several_contributors_is_gently_preferred(engine: Engine) -> None:
+    engine.replace_all(
+        [
+            project("p-once", "Épicerie solidaire"),
+            project("p-twice", "Épicerie solidaire", sources=["avise", "solidarum"]),
+        ]
+    )
+    assert ids(engine, "épicerie solidaire") == ["p-twice", "p-once"]
+
+
+def test_an_unknown_word_is_corrected_to_the_closest_indexed_word(engine: Engine) -> None:
+    engine.replace_all(
+        [
+            project("p-epicerie", "Épicerie solidaire", summary="Aide alimentaire."),
+            project("p-jardin", "Jardin partagé"),
+        ]
+    )
+    corrections = engine.corrections(["epicrie", "jardni", "jardin", "zzzzzz", "bio", "2024"])
+    assert corrections == {"epicrie": "epicerie", "jardni": "jardin"}
