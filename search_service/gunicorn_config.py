@@ -2,6 +2,7 @@
 
 from cis.settings import Settings
 from search_service import http_limits
+from search_service.understanding.reading import warm_up
 
 _settings = Settings.from_env()
 
@@ -20,3 +21,8 @@ access_log_format = '%(h)s %(l)s %({cis.partner}e)s %(t)s "%(r)s" %(s)s %(b)s "%
 limit_request_line = http_limits.GUNICORN_REQUEST_LINE_BYTES
 limit_request_fields = http_limits.GUNICORN_HEADER_FIELDS
 limit_request_field_size = http_limits.GUNICORN_HEADER_FIELD_BYTES
+
+
+def post_worker_init(worker: object) -> None:
+    """Each worker reads the place tables before its first request (gunicorn hook)."""
+    warm_up()

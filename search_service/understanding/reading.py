@@ -68,6 +68,11 @@ def read_request(request: SearchRequest, engine: Engine, *, literal: bool = Fals
     return reading
 
 
+def warm_up() -> None:
+    """Load the place tables now (seconds), not on the first query a person waits for."""
+    read_place(["paris"], is_common)
+
+
 def read_args(
     args: MultiDict[str, str],
     engine: Engine,
