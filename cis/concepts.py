@@ -4,8 +4,8 @@ Key concepts: a query's content words are read left to right; the longest run of
 that names a synonym group (``cis/data/synonyms.txt``, plus every CIS code's label)
 becomes one *concept* whose alternatives are all the group's names — each a *phrase* of
 stems — and the group's CIS codes; any other word is a concept of its own. A project
-meets a concept when one of its phrases appears in its text or it carries one of its
-codes. Both engines rank on concepts met (``required_concepts`` of them at least), so
+meets a concept when the typed words all appear in its text, or one of the synonyms
+does as a phrase, or it carries one of its codes. Both engines rank on concepts met (``required_concepts`` of them at least), so
 "friperie Angers" meets "Vestiboutique d'Angers" and "insertion jeunes" meets a project
 coded INS and JEU whose text says "16-25 ans".
 """
@@ -28,7 +28,10 @@ class Concept:
     """One thing a query asks for: the words typed, and what meets them."""
 
     words: tuple[str, ...]  # the folded words of the query it stands for
-    phrases: tuple[Phrase, ...]  # the typed words' stems first, then synonyms
+    # The typed words' stems first: they meet wherever they all appear ("jardins partagés"
+    # meets "Les jardins du Pré Vert, … partager"); then the synonyms, each as a phrase
+    # ("atelier de réparation" would meet any atelier whose text says "réparation").
+    phrases: tuple[Phrase, ...]
     codes: tuple[str, ...] = ()  # CIS codes that meet it too
 
 
@@ -105,7 +108,7 @@ def _group_at(stemmed: list[str], start: int) -> tuple[int, tuple[SynonymGroup, 
 def required_concepts(count: int) -> int:
     """How many of a query's ``count`` concepts a hit must meet.
 
-    All of two, then all but one, and one fewer for every four (3 of 4, 6 of 8): a query
-    never finds nothing when most of it matches.
+    All but one, and one fewer for every four (1 of 2, 3 of 4, 6 of 8): a query never finds
+    nothing when most of it matches, and the hits meeting more concepts rank first.
     """
-    return count if count <= 2 else count - max(1, count // 4)
+    return count if count <= 1 else count - max(1, count // 4)

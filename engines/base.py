@@ -107,7 +107,8 @@ class SearchRequest:
     radius_km: float | None = None
     sort: Sort = "relevance"
     # The query as typed when ``text`` is what remains of it once a place was read out of
-    # it ("Repair Café de Vichy" → "Repair Café"): a title equal to either ranks first.
+    # it ("Repair Café de Vichy" → "Repair Café"): a title or organisation equal to either
+    # ranks first.
     typed: str = ""
 
     @cached_property
@@ -116,8 +117,8 @@ class SearchRequest:
         return concepts(self.text)
 
     @cached_property
-    def title_keys(self) -> tuple[str, ...]:
-        """The analysed forms a title must have to equal the query (exact-title ranking)."""
+    def name_keys(self) -> tuple[str, ...]:
+        """The analysed forms a title or organisation must have to equal the query (first rank)."""
         keys = (analyse(self.text), analyse(self.typed))
         return tuple(key for key in dict.fromkeys(keys) if key)
 

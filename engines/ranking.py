@@ -3,11 +3,12 @@
 Key concepts: a hit's score is a sum of tiers far apart, so that each tier decides
 before the next one is looked at:
 
-1. a title equal to the query (``EXACT_TITLE``), "La Bricole des Voisins" above
-   "Ressourcerie « La Bricole des Voisins »";
+1. a title or an organisation equal to the query (``EXACT_NAME``), "La Bricole des
+   Voisins" above "Ressourcerie « La Bricole des Voisins »";
 2. ``CONCEPT`` per query concept met (``cis.concepts``): all of them, then most;
-3. nearness to the query's place, when it has one: a Gaussian decay of the distance,
-   worth ``DISTANCE`` at 0 km and half that at ``DISTANCE_SCALE_KM``;
+3. nearness to the query's place, when it has one: an exponential decay of the
+   distance, worth ``DISTANCE`` at 0 km, half that at ``DISTANCE_SCALE_KM``, a quarter at
+   twice that (a long tail: 100 km away still ranks above 200 km);
 4. the text score (BM25 over the weighted fields), a theme code meeting a concept
    scoring ``CODE_MATCH``, and ``LISTED`` for each further contributor listing the
    project (up to ``LISTED_CAP``): a gentle nudge.
@@ -17,15 +18,15 @@ from __future__ import annotations
 
 import math
 
-EXACT_TITLE = 100_000.0
+EXACT_NAME = 100_000.0
 CONCEPT = 1_000.0
 DISTANCE = 100.0
-DISTANCE_SCALE_KM = 10.0
+DISTANCE_SCALE_KM = 20.0
 CODE_MATCH = 0.25  # below any word of the text: a code is weaker evidence
 LISTED = 1.5
 LISTED_CAP = 3  # contributors counted: a project listed by 5 weighs as one listed by 3
 
 
 def distance_weight(km: float) -> float:
-    """Tier 3 for a hit ``km`` away (Elasticsearch's ``gauss`` decay with decay 0.5)."""
-    return DISTANCE * math.exp(math.log(0.5) * (km / DISTANCE_SCALE_KM) ** 2)
+    """Tier 3 for a hit ``km`` away (Elasticsearch's ``exp`` decay with decay 0.5)."""
+    return DISTANCE * math.pow(0.5, km / DISTANCE_SCALE_KM)

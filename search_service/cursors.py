@@ -31,7 +31,7 @@ def search_fingerprint(request: SearchRequest) -> str:
     """What a cursor must agree with: everything that decides the order of the hits."""
     shape = dataclasses.replace(request, page=1, after=None, facets=(), size=0)
     concepts = [c.phrases for c in request.concepts]
-    parts = [concepts, request.title_keys, sorted(request.filters.items()), repr(shape.bbox)]
+    parts = [concepts, request.name_keys, sorted(request.filters.items()), repr(shape.bbox)]
     parts.append(repr(shape.near))
     text = json.dumps([*parts, shape.radius_km, shape.sort], default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]

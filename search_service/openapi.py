@@ -7,7 +7,7 @@ so the document cannot drift from the behaviour; the fuzz tests hold the API to 
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 
 from cis.facets import FACETS
 from engines.base import MAX_TILE_PRECISION, SORTS
@@ -16,6 +16,7 @@ from search_service import params
 from search_service.cursors import MAX_CURSOR_LENGTH
 from search_service.export import EXPORT_FORMATS
 from search_service.suggest import MAX_SUGGEST_SIZE
+from search_service.understanding.reading import Scope
 
 JSON = "application/json"
 FACET_NAMES = [f.name for f in FACETS]
@@ -171,7 +172,7 @@ UNDERSTOOD = _object(
                         "departement_code": {"type": "string"},
                         "proximity": {"type": "boolean"},
                         "radius_km": {"type": ["number", "null"]},
-                        "scope": {"type": "string", "enum": ["radius", "departement", "region"]},
+                        "scope": {"type": "string", "enum": list(get_args(Scope))},
                     }
                 ),
             ]

@@ -99,7 +99,6 @@ def understood(reading: Reading) -> dict[str, Any]:
     place = reading.place
     shown = None
     if place is not None:
-        scope = "departement" if reading.widened_to_departement else place.level
         shown = {
             "level": place.level,
             "code": place.code,
@@ -107,7 +106,7 @@ def understood(reading: Reading) -> dict[str, Any]:
             "departement_code": place.departement_code,
             "proximity": place.proximity,
             "radius_km": reading.radius_km,
-            "scope": "radius" if reading.radius_km is not None else scope,
+            "scope": reading.scope,
         }
     return {
         "text": reading.request.text,

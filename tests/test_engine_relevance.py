@@ -26,6 +26,16 @@ def test_the_title_equal_to_the_query_ranks_above_longer_titles_holding_it(engin
     assert ids(engine, "la bricole des voisins") == ["p-exact", "p-long"]
 
 
+def test_a_query_naming_an_organisation_finds_its_projects_first(engine: Engine) -> None:
+    engine.replace_all(
+        [
+            project("p-word", "Monnaie locale du Local", summary="Association locale."),
+            project("p-org", "Café des habitants", organisation="Association Le Local"),
+        ]
+    )
+    assert ids(engine, "Association Le Local")[0] == "p-org"
+
+
 def test_plurals_and_accents_do_not_matter(engine: Engine) -> None:
     engine.replace_all([project("p-jardin", "Jardin partagé des Chartreux")])
     assert ids(engine, "JARDINS PARTAGES") == ["p-jardin"]
@@ -55,8 +65,8 @@ def test_a_named_theme_is_met_by_the_code_of_a_project_whose_text_lacks_it(
             project("p-neither", "Chantier du Château", summary="Des jeunes restaurent."),
         ]
     )
-    # Text met first (its BM25 adds to the tier), the code alone next, the rest not at all.
-    assert ids(engine, "insertion jeunes") == ["p-said", "p-coded"]
+    # Both concepts met first, by text before by code; one of them next.
+    assert ids(engine, "insertion jeunes") == ["p-said", "p-coded", "p-neither"]
 
 
 def test_most_words_are_enough_and_more_words_rank_higher(engine: Engine) -> None:

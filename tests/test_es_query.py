@@ -17,16 +17,17 @@ from engines.elastic.related import similar_body, suggest_body
 from tests.factories import project
 
 
-def test_each_concept_is_met_by_its_stemmed_phrases_and_most_concepts_are_required() -> None:
+def test_each_concept_is_met_by_its_stemmed_phrases_and_all_but_one_are_required() -> None:
     query = text_query(SearchRequest(text="L'Épicerie solidaire de Moulins"))
     met = query["bool"]["must"][0]["bool"]
-    assert met["minimum_should_match"] == 2
+    assert met["minimum_should_match"] == 1
     first = met["should"][0]["bool"]["must"][0]["dis_max"]["queries"]
     assert first[0]["multi_match"]["query"] == "epicer solidair"
     assert first[0]["multi_match"]["fields"][0] == "stem.title^3.0"
     phrases = [q["multi_match"]["query"] for q in first if "multi_match" in q]
     assert "epicer social" in phrases  # a synonym, searched as a phrase
-    assert first[0]["multi_match"]["type"] == "phrase"
+    assert first[0]["multi_match"]["type"] == "cross_fields"  # the typed words, anywhere
+    assert first[1]["multi_match"]["type"] == "phrase"
 
 
 def test_a_named_theme_is_met_by_its_code_too() -> None:
@@ -36,10 +37,11 @@ def test_a_named_theme_is_met_by_its_code_too() -> None:
     assert codes[0]["constant_score"]["filter"] == {"terms": {"codes": ["INS"]}}
 
 
-def test_a_title_equal_to_the_query_ranks_first() -> None:
+def test_a_title_or_organisation_equal_to_the_query_ranks_first() -> None:
     query = text_query(SearchRequest(text="Repair Café", typed="Repair Café de Vichy"))
-    exact = query["bool"]["should"][0]["terms"]
-    assert exact["title_key"] == ["repair caf", "repair caf vichy"]
+    names = query["bool"]["should"][0]["constant_score"]["filter"]["bool"]["should"]
+    keys = ["repair caf", "repair caf vichy"]
+    assert names == [{"terms": {"title_key": keys}}, {"terms": {"organisation_key": keys}}]
 
 
 def test_an_empty_or_stopword_query_matches_everything() -> None:

@@ -67,6 +67,6 @@ def test_a_concept_named_twice_is_searched_once() -> None:
     assert len(concepts("friperie vestiboutique")) == 1
 
 
-@pytest.mark.parametrize(("count", "required"), [(1, 1), (2, 2), (3, 2), (4, 3), (5, 4), (8, 6)])
-def test_most_concepts_are_required_beyond_two(count: int, required: int) -> None:
+@pytest.mark.parametrize(("count", "required"), [(1, 1), (2, 1), (3, 2), (4, 3), (5, 4), (8, 6)])
+def test_all_concepts_but_one_are_required_and_fewer_beyond_four(count: int, required: int) -> None:
     assert required_concepts(count) == required

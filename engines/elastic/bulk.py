@@ -44,6 +44,7 @@ def es_document(project: Project) -> dict[str, Any]:
         "fold": {"title": fold(project["title"])},
         "spell": spelling_text(project),
         "title_key": analyse(project["title"]),
+        "organisation_key": analyse(project.get("organisation") or ""),
         "sort_title": sort_key(project["title"]),
         "listed_by": contributor_count(project),
         "title_words": title_words(project),

@@ -18,15 +18,22 @@ from mappings import hidden_fields
 STEM_FIELDS = [f"stem.{f.name}^{f.boost}" for f in SEARCH_FIELDS]
 
 
+def _typed(stems: tuple[str, ...]) -> dict[str, Any]:
+    """A concept's typed words: each anywhere in the search fields."""
+    words = {"query": " ".join(stems), "type": "cross_fields", "operator": "and"}
+    return {"multi_match": {**words, "fields": STEM_FIELDS}}
+
+
 def _phrase(phrase: tuple[str, ...]) -> dict[str, Any]:
-    """One alternative of a concept: its stems, in order, in any search field."""
+    """A concept's synonym: its stems, in order, in one search field."""
     kind = "phrase" if len(phrase) > 1 else "most_fields"
     return {"multi_match": {"query": " ".join(phrase), "type": kind, "fields": STEM_FIELDS}}
 
 
 def concept_query(concept: Concept) -> dict[str, Any]:
-    """Meets ``concept``: any of its phrases in the text, or one of its codes."""
-    alternatives = [_phrase(phrase) for phrase in concept.phrases]
+    """Meets ``concept``: its typed words, a synonym, or one of its codes."""
+    typed, *synonyms = concept.phrases
+    alternatives = [_typed(typed), *(_phrase(phrase) for phrase in synonyms)]
     if concept.codes:
         codes = {"terms": {"codes": list(concept.codes)}}
         alternatives.append({"constant_score": {"filter": codes, "boost": ranking.CODE_MATCH}})
@@ -51,7 +58,9 @@ def text_query(request: SearchRequest) -> dict[str, Any]:
         {"range": {"listed_by": {"gte": n, "boost": ranking.LISTED}}}
         for n in range(2, ranking.LISTED_CAP + 1)
     ]
-    exact = {"terms": {"title_key": list(request.title_keys), "boost": ranking.EXACT_TITLE}}
+    keys = list(request.name_keys)
+    names = [{"terms": {field: keys}} for field in ("title_key", "organisation_key")]
+    exact = {"constant_score": {"filter": {"bool": {"should": names}}, "boost": ranking.EXACT_NAME}}
     return {"bool": {"must": [met], "should": [exact, *listed]}}
 
 
@@ -105,7 +114,7 @@ def main_query(request: SearchRequest) -> dict[str, Any]:
     decay = {"origin": origin, "scale": f"{ranking.DISTANCE_SCALE_KM}km", "decay": 0.5}
     nearness = {
         "filter": {"exists": {"field": "location"}},
-        "gauss": {"location": decay},
+        "exp": {"location": decay},
         "weight": ranking.DISTANCE,
     }
     scored = {"query": query, "functions": [nearness], "boost_mode": "sum", "score_mode": "sum"}

@@ -35,9 +35,14 @@ class Sql:
 
 
 def match_expression(concept: Concept) -> str:
-    """FTS5 query meeting any phrase of ``concept`` in a search column (quoted: no injection)."""
-    phrases = " OR ".join('"' + " ".join(phrase) + '"' for phrase in concept.phrases)
-    return f"{SEARCHED} : ({phrases})"
+    """FTS5 query meeting ``concept`` in the search columns (quoted: no operator injection).
+
+    Its typed words anywhere, or one of its synonyms as a phrase.
+    """
+    typed, *synonyms = concept.phrases
+    every_word = " AND ".join(f'"{stem}"' for stem in typed)
+    phrases = [f"({every_word})", *('"' + " ".join(phrase) + '"' for phrase in synonyms)]
+    return f"{SEARCHED} : ({' OR '.join(phrases)})"
 
 
 def has_base(request: SearchRequest) -> bool:
@@ -128,15 +133,16 @@ def _ranked_base(request: SearchRequest) -> Sql:
     A concept met twice (text and code) counts its best score, as ``dis_max`` does.
     """
     geo = _geo_restrictions(request, "c.project")
-    keys = request.title_keys
-    exact = f"(s.title_key IN ({', '.join('?' for _ in keys)}))"
+    keys = request.name_keys
+    marks = ", ".join("?" for _ in keys)
+    exact = f"(s.title_key IN ({marks}) OR s.organisation_key IN ({marks}))"
     score = [
         f"{ranking.CONCEPT} * count(*)",
         "sum(c.score)",
-        f"{ranking.EXACT_TITLE} * {exact}",
+        f"{ranking.EXACT_NAME} * {exact}",
         f"{ranking.LISTED} * (min(s.listed_by, {ranking.LISTED_CAP}) - 1)",
     ]
-    params: list[object] = [*keys]
+    params: list[object] = [*keys, *keys]
     if (near := request.near) is not None and effective_sort(request) == "relevance":
         score.append("ifnull(nearness(s.lat, s.lon, ?, ?), 0)")
         params += [near.lat, near.lon]

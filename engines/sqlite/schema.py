@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS projects (
     id TEXT NOT NULL UNIQUE,
     sort_key TEXT NOT NULL,
     title_key TEXT NOT NULL,  -- the analysed title: a query equal to it ranks first
+    organisation_key TEXT NOT NULL,  -- the same for the organisation's name
     listed_by INTEGER NOT NULL,  -- how many contributors list it
     title_words INTEGER NOT NULL,  -- words of the folded title (short ones suggest first)
     recent_key INTEGER NOT NULL,  -- minus first_seen in ms: ascending is newest first
@@ -100,14 +101,9 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
         delete_project(conn, project["id"])
         cursor = conn.execute(
             "INSERT INTO projects"
-            " (id, sort_key, title_key, listed_by, title_words, recent_key, lat, lon, tile_x,"
-            " tile_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                project["id"],
-                sort_key(project),
-                analyse(project["title"]),
-                *_derived_columns(project),
-            ),
+            " (id, sort_key, title_key, organisation_key, listed_by, title_words, recent_key,"
+            " lat, lon, tile_x, tile_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (project["id"], sort_key(project), *_name_keys(project), *_derived_columns(project)),
         )
         row = int(cursor.lastrowid or 0)
         conn.execute(
@@ -116,6 +112,11 @@ def insert_projects(conn: sqlite3.Connection, projects: Iterable[Project]) -> in
         _index_row(conn, row, project)
         written += 1
     return written
+
+
+def _name_keys(project: Project) -> tuple[str, str]:
+    """``title_key, organisation_key``: the analysed names an exact query equals."""
+    return analyse(project["title"]), analyse(project.get("organisation") or "")
 
 
 def _derived_columns(project: Project) -> tuple[object, ...]:

@@ -1,19 +1,23 @@
 """From what a person typed to what the engine runs: place, typos, then the rest as text.
 
 Key concepts: the place a query names (``places.read_place``) leaves the text and becomes
-a filter (a département, a région) or a point (a commune); a point gives a distance
-ranking and a radius that widens (``RADII_KM``) until ``ENOUGH`` projects are found,
-then the commune's whole département. Words no project holds are replaced by the word
-they likely misspell (``Engine.corrections``). A commune name that is also an ordinary
-word of the vocabulary ("Jardin", in Isère) is read as a place only after a cue ("à
-Jardin"), or when the query as text finds nothing. Everything read is told back
-(``Reading``) so that a person can see it and undo it (``literal``).
+a filter (a département, a région) or a point (a commune). A point gives a distance
+ranking and a radius that widens (``RADII_KM``) until ``ENOUGH`` projects are found (a
+page of tiles); when even the widest holds fewer, every match is kept, nearest first
+(a département would cut off the town across its border: Alfortville from Paris). Words
+no project holds are replaced by the word they likely misspell (``Engine.corrections``).
+A commune name that is also an ordinary word of the vocabulary ("Jardin", in Isère) is
+read as a place only after a cue ("à Jardin"), or when the query as text finds nothing;
+a name is never read out of the middle of a hyphenated word ("Centre-ville" is no
+région). Everything read is told back (``Reading``) so that a person can see it and undo
+it (``literal``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Literal
 
 from werkzeug.datastructures import MultiDict
 
@@ -27,7 +31,10 @@ from search_service.params import parse_flag, parse_search_args
 from search_service.understanding.places import PlaceReading, read_place
 
 RADII_KM = (10.0, 20.0, 30.0)
-ENOUGH = 10  # hits a place's radius stops widening at
+ENOUGH = 40  # hits a place's radius stops widening at: the first page of tiles
+
+
+Scope = Literal["radius", "nearest", "departement", "region"]
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,10 @@ class Reading:
     asked: SearchRequest  # as the parameters state it (cursors are signed for this one)
     request: SearchRequest
     place: PlaceReading | None = None
-    radius_km: float | None = None  # the radius settled on around a commune; None: none
-    widened_to_departement: bool = False  # no radius held ENOUGH: the whole département
+    # How the place restricts: within ``radius_km`` of a commune, every match nearest
+    # first, or a département's or région's filter.
+    scope: Scope | None = None
+    radius_km: float | None = None
     corrections: dict[str, str] = field(default_factory=dict)  # typed word → searched word
 
 
@@ -59,12 +68,13 @@ def read_request(request: SearchRequest, engine: Engine, *, literal: bool = Fals
     """
     if literal or request.near is not None or not request.text.strip():
         return Reading(request, request)
-    words = fold(request.text).split()
-    place = read_place(words, is_common)
-    reading = _corrected(_with_place(request, words, place, engine), engine)
-    lenient = None if place else read_place(words, is_common, lenient=True)
-    if lenient and _count(engine, reading.request) == 0:
-        return _corrected(_with_place(request, words, lenient, engine), engine)
+    words, tokens = _words(request.text)
+    place = _whole_words(read_place(words, is_common), tokens)
+    reading = _placed(_corrected(request, words, place, engine), engine)
+    if place is None:
+        lenient = _whole_words(read_place(words, is_common, lenient=True), tokens)
+        if lenient and _count(engine, reading.request) == 0:
+            return _placed(_corrected(request, words, lenient, engine), engine)
     return reading
 
 
@@ -84,23 +94,57 @@ def read_args(
     return read_request(asked, engine, literal=parse_flag(args, "literal"))
 
 
-def _with_place(
+def _words(text: str) -> tuple[list[str], list[int]]:
+    """The folded words of ``text``, and for each the typed token (between spaces) it is in."""
+    words: list[str] = []
+    tokens: list[int] = []
+    for number, token in enumerate(text.split()):
+        folded = fold(token).split()
+        words += folded
+        tokens += [number] * len(folded)
+    return words, tokens
+
+
+def _whole_words(place: PlaceReading | None, tokens: list[int]) -> PlaceReading | None:
+    """``place`` unless it cuts a typed word ("centre" of "Centre-ville"; "d'Angers" may)."""
+    if place is None:
+        return None
+    start, end = place.span
+    starts_inside = start > 0 and tokens[start - 1] == tokens[start]
+    elided = starts_inside and (start < 2 or tokens[start - 2] != tokens[start])
+    ends_inside = end < len(tokens) and tokens[end - 1] == tokens[end]
+    return None if (starts_inside and not elided) or ends_inside else place
+
+
+def _corrected(
     request: SearchRequest, words: list[str], place: PlaceReading | None, engine: Engine
 ) -> Reading:
-    if place is None:
+    """``request`` with the place's words out of its text and misspelled words corrected."""
+    start, end = place.span if place else (0, 0)
+    rest = words[:start] + words[end:]
+    fixes = engine.corrections([w for w in rest if w not in STOPWORDS])
+    text = " ".join(fixes.get(word, word) for word in rest)
+    if text == fold(request.text):
         return Reading(request, request)
-    start, end = place.span
-    rest = replace(request, text=" ".join(words[:start] + words[end:]), typed=request.text)
+    return Reading(
+        request, replace(request, text=text, typed=request.text), place, corrections=fixes
+    )
+
+
+def _placed(reading: Reading, engine: Engine) -> Reading:
+    """``reading`` restricted by its place: a filter, or a radius widening around a point."""
+    place, searched = reading.place, reading.request
+    if place is None:
+        return reading
     if place.level != "commune" or place.point is None:
-        facet = "region" if place.level == "region" else "departement"
-        return Reading(request, _filtered(rest, facet, place.code), place)
+        facet: Scope = "region" if place.level == "region" else "departement"
+        return replace(reading, request=_filtered(searched, facet, place.code), scope=facet)
     near = GeoPoint(*place.point)
     for radius_km in RADII_KM:
-        around = replace(rest, near=near, radius_km=radius_km)
+        around = replace(searched, near=near, radius_km=radius_km)
         if _count(engine, around) >= ENOUGH:
-            return Reading(request, around, place, radius_km)
-    widened = _filtered(replace(rest, near=near), "departement", place.departement_code)
-    return Reading(request, widened, place, widened_to_departement=True)
+            return replace(reading, request=around, scope="radius", radius_km=radius_km)
+    return replace(reading, request=replace(searched, near=near), scope="nearest")
 
 
 def _filtered(request: SearchRequest, facet: str, value: str) -> SearchRequest:
@@ -108,17 +152,6 @@ def _filtered(request: SearchRequest, facet: str, value: str) -> SearchRequest:
     if request.filters.get(facet):
         return request
     return replace(request, filters={**request.filters, facet: (value,)})
-
-
-def _corrected(reading: Reading, engine: Engine) -> Reading:
-    words = fold(reading.request.text).split()
-    fixes = engine.corrections([w for w in words if w not in STOPWORDS])
-    if not fixes:
-        return reading
-    text = " ".join(fixes.get(word, word) for word in words)
-    typed = reading.request.typed or reading.request.text
-    request = replace(reading.request, text=text, typed=typed)
-    return replace(reading, request=request, corrections=fixes)
 
 
 def _count(engine: Engine, request: SearchRequest) -> int:

@@ -32,6 +32,7 @@ class WorldProject:
     title: str
     slug: str  # from the first title: page URLs stay put when the title is edited
     summary: str
+    public: str  # whom its summary addresses: "aux familles"; "" in a network's shared summary
     description: tuple[str, ...]  # paragraphs
     organisation: str | None
     website: str | None
@@ -97,6 +98,7 @@ class WorldBuilder:
             title=title,
             slug=self._unique_slug(title),
             summary=self._summary(theme, title, org, words, network is not None),
+            public="" if network else words["public"],
             description=self._description(),
             organisation=org,
             website=self._website(org or title),
