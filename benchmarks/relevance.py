@@ -327,17 +327,22 @@ def theme_departement(rng: random.Random, world: World, count: int) -> list[Quer
 
 
 def exact_title(rng: random.Random, world: World, count: int) -> list[Query]:
-    """A project's title as written: 3 for it, 1 for its network and its namesakes elsewhere."""
+    """A project's title as written: 3 for it, 1 for its network's other members.
+
+    Only titles no other project bears: a title shared by two projects in two towns names
+    neither one, and no ranking could tell which of them the judgement meant.
+    """
+    titles = Counter(p.title.casefold() for p in world.projects)
+    unique = [p for p in world.projects if titles[p.title.casefold()] == 1]
 
     def draw() -> Query:
-        target = rng.choice(world.projects)
-        judged = {
+        target = rng.choice(unique)
+        siblings = {
             p.key: 1
             for p in world.projects
-            if p.title.casefold() == target.title.casefold()
-            or (target.network is not None and p.network == target.network)
+            if target.network is not None and p.network == target.network
         }
-        return Query("exact_title", target.title, judged | {target.key: 3})
+        return Query("exact_title", target.title, siblings | {target.key: 3})
 
     return drawn(draw, count)
 
