@@ -117,6 +117,11 @@ class SearchRequest:
         return concepts(self.text)
 
     @cached_property
+    def typed_stems(self) -> tuple[str, ...]:
+        """The stems of every word typed (synonyms aside), for the title-words tier."""
+        return tuple(stem for concept in self.concepts for stem in concept.phrases[0])
+
+    @cached_property
     def name_keys(self) -> tuple[str, ...]:
         """The analysed forms a title or organisation must have to equal the query (first rank)."""
         keys = (analyse(self.text), analyse(self.typed))

@@ -6,10 +6,13 @@ before the next one is looked at:
 1. a title or an organisation equal to the query (``EXACT_NAME``), "La Bricole des
    Voisins" above "Ressourcerie « La Bricole des Voisins »";
 2. ``CONCEPT`` per query concept met (``cis.concepts``): all of them, then most;
-3. nearness to the query's place, when it has one: an exponential decay of the
+3. without a place, ``TITLE_WORDS`` when every word typed is in the title ("Bistrot
+   associatif La Cabane (Sarcelles)" for "bistrot associatif la cabane"); with one,
+   nearness to it instead (what its title says matters less than where it is), when it has one: an exponential decay of the
    distance, worth ``DISTANCE`` at 0 km, half that at ``DISTANCE_SCALE_KM``, a quarter at
    twice that (a long tail: 100 km away still ranks above 200 km);
-4. the text score (BM25 over the weighted fields), a theme code meeting a concept
+4. the text score (BM25 over the weighted fields; a synonym's counts ``SYNONYM`` of the
+   typed words' own, so "bistrot" prefers bistrots to cafés), a theme code meeting a concept
    scoring ``CODE_MATCH``, and ``LISTED`` for each further contributor listing the
    project (up to ``LISTED_CAP``): a gentle nudge.
 """
@@ -20,8 +23,12 @@ import math
 
 EXACT_NAME = 100_000.0
 CONCEPT = 1_000.0
-DISTANCE = 100.0
+TITLE_WORDS = 200.0
+DISTANCE = 500.0
 DISTANCE_SCALE_KM = 20.0
+SYNONYM = 0.5
+TYPED_SLOP = 3  # typed words this close in one field meet a concept at full weight
+SCATTERED = 0.5  # typed words apart ("jardins" in the title, "partager" below) weigh less
 CODE_MATCH = 0.25  # below any word of the text: a code is weaker evidence
 LISTED = 1.5
 LISTED_CAP = 3  # contributors counted: a project listed by 5 weighs as one listed by 3

@@ -26,8 +26,10 @@ def test_each_concept_is_met_by_its_stemmed_phrases_and_all_but_one_are_required
     assert first[0]["multi_match"]["fields"][0] == "stem.title^3.0"
     phrases = [q["multi_match"]["query"] for q in first if "multi_match" in q]
     assert "epicer social" in phrases  # a synonym, searched as a phrase
-    assert first[0]["multi_match"]["type"] == "cross_fields"  # the typed words, anywhere
-    assert first[1]["multi_match"]["type"] == "phrase"
+    close, apart, synonym = (q["multi_match"] for q in first[:3])
+    assert (close["type"], close["slop"]) == ("phrase", 3)  # the typed words, close together
+    assert (apart["type"], apart["operator"], apart["boost"]) == ("cross_fields", "and", 0.5)
+    assert (synonym["query"], synonym["type"], synonym["boost"]) == ("epicer social", "phrase", 0.5)
 
 
 def test_a_named_theme_is_met_by_its_code_too() -> None:

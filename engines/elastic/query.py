@@ -18,22 +18,28 @@ from mappings import hidden_fields
 STEM_FIELDS = [f"stem.{f.name}^{f.boost}" for f in SEARCH_FIELDS]
 
 
-def _typed(stems: tuple[str, ...]) -> dict[str, Any]:
-    """A concept's typed words: each anywhere in the search fields."""
-    words = {"query": " ".join(stems), "type": "cross_fields", "operator": "and"}
-    return {"multi_match": {**words, "fields": STEM_FIELDS}}
+def _typed(stems: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A concept's typed words: close together in one field, or (weighing less) anywhere."""
+    close = {"query": " ".join(stems), "type": "phrase", "slop": ranking.TYPED_SLOP}
+    queries = [{"multi_match": {**close, "fields": STEM_FIELDS}}]
+    if len(stems) > 1:
+        anywhere = {"query": " ".join(stems), "type": "cross_fields", "operator": "and"}
+        weighed = {**anywhere, "boost": ranking.SCATTERED, "fields": STEM_FIELDS}
+        queries.append({"multi_match": weighed})
+    return queries
 
 
-def _phrase(phrase: tuple[str, ...]) -> dict[str, Any]:
-    """A concept's synonym: its stems, in order, in one search field."""
+def _synonym(phrase: tuple[str, ...]) -> dict[str, Any]:
+    """A concept's synonym: its stems, in order, in one search field, weighing less."""
     kind = "phrase" if len(phrase) > 1 else "most_fields"
-    return {"multi_match": {"query": " ".join(phrase), "type": kind, "fields": STEM_FIELDS}}
+    words = {"query": " ".join(phrase), "type": kind, "boost": ranking.SYNONYM}
+    return {"multi_match": {**words, "fields": STEM_FIELDS}}
 
 
 def concept_query(concept: Concept) -> dict[str, Any]:
     """Meets ``concept``: its typed words, a synonym, or one of its codes."""
     typed, *synonyms = concept.phrases
-    alternatives = [_typed(typed), *(_phrase(phrase) for phrase in synonyms)]
+    alternatives = [*_typed(typed), *(_synonym(phrase) for phrase in synonyms)]
     if concept.codes:
         codes = {"terms": {"codes": list(concept.codes)}}
         alternatives.append({"constant_score": {"filter": codes, "boost": ranking.CODE_MATCH}})
@@ -61,7 +67,11 @@ def text_query(request: SearchRequest) -> dict[str, Any]:
     keys = list(request.name_keys)
     names = [{"terms": {field: keys}} for field in ("title_key", "organisation_key")]
     exact = {"constant_score": {"filter": {"bool": {"should": names}}, "boost": ranking.EXACT_NAME}}
-    return {"bool": {"must": [met], "should": [exact, *listed]}}
+    words = {"query": " ".join(request.typed_stems), "operator": "and"}
+    titled = {"match": {"stem.title": words}}
+    title_words = {"constant_score": {"filter": titled, "boost": ranking.TITLE_WORDS}}
+    should = [exact, *listed] if request.near else [exact, title_words, *listed]
+    return {"bool": {"must": [met], "should": should}}
 
 
 def selection_filters(

@@ -34,15 +34,36 @@ class Sql:
     params: tuple[object, ...] = ()
 
 
-def match_expression(concept: Concept) -> str:
-    """FTS5 query meeting ``concept`` in the search columns (quoted: no operator injection).
+def _quoted(phrase: tuple[str, ...]) -> str:
+    return '"' + " ".join(phrase) + '"'
 
-    Its typed words anywhere, or one of its synonyms as a phrase.
+
+def typed_match(concept: Concept) -> str:
+    """FTS5 query of a concept's typed words close together in one search column.
+
+    Every stem is quoted: no user text reaches FTS5 as an operator.
     """
-    typed, *synonyms = concept.phrases
-    every_word = " AND ".join(f'"{stem}"' for stem in typed)
-    phrases = [f"({every_word})", *('"' + " ".join(phrase) + '"' for phrase in synonyms)]
-    return f"{SEARCHED} : ({' OR '.join(phrases)})"
+    stems = " ".join(_quoted((stem,)) for stem in concept.phrases[0])
+    return f"{SEARCHED} : NEAR({stems}, {ranking.TYPED_SLOP})"
+
+
+def scattered_match(concept: Concept) -> str | None:
+    """FTS5 query of a concept's typed words anywhere (None for a one-word concept)."""
+    typed = concept.phrases[0]
+    if len(typed) < 2:
+        return None
+    return f"{SEARCHED} : ({' AND '.join(_quoted((stem,)) for stem in typed)})"
+
+
+def synonym_match(concept: Concept) -> str | None:
+    """FTS5 query of a concept's synonyms, each as a phrase; None without synonyms."""
+    synonyms = concept.phrases[1:]
+    return f"{SEARCHED} : ({' OR '.join(map(_quoted, synonyms))})" if synonyms else None
+
+
+def title_words_match(request: SearchRequest) -> str:
+    """FTS5 query of every typed stem in the title column."""
+    return f"title : ({' AND '.join(_quoted((stem,)) for stem in request.typed_stems)})"
 
 
 def has_base(request: SearchRequest) -> bool:
@@ -99,7 +120,11 @@ def _fill_base(request: SearchRequest) -> list[Sql]:
     if not request.concepts:
         return [Sql(f"INSERT INTO base SELECT rowid, 0 FROM projects WHERE {geo.text}", geo.params)]
     return (
-        [Sql("CREATE TEMP TABLE met (project INTEGER, concept INTEGER, score REAL)")]
+        [
+            Sql("CREATE TEMP TABLE met (project INTEGER, concept INTEGER, score REAL)"),
+            Sql("CREATE TEMP TABLE titled (project INTEGER PRIMARY KEY)"),
+            *([] if request.near else [_titled(request)]),
+        ]
         + [
             statement
             for number, concept in enumerate(request.concepts)
@@ -109,22 +134,47 @@ def _fill_base(request: SearchRequest) -> list[Sql]:
     )
 
 
+def _titled(request: SearchRequest) -> Sql:
+    """``titled``: the projects whose title holds every typed word."""
+    return Sql(
+        "INSERT INTO titled SELECT rowid FROM projects_fts WHERE projects_fts MATCH ?",
+        (title_words_match(request),),
+    )
+
+
 def _meet(number: int, concept: Concept) -> list[Sql]:
     """Rows of ``met`` for the projects meeting concept ``number``, with their text score."""
-    text = Sql(
-        f"INSERT INTO met SELECT rowid, {number}, -bm25(projects_fts, {BM25_WEIGHTS})"
-        " FROM projects_fts WHERE projects_fts MATCH ?",
-        (match_expression(concept),),
-    )
-    if not concept.codes:
-        return [text]
-    marks = ", ".join("?" for _ in concept.codes)
-    codes = Sql(
-        f"INSERT INTO met SELECT project, {number}, ? FROM facet_values"
-        f" WHERE facet = 'code' AND value IN ({marks})",
-        (ranking.CODE_MATCH, *concept.codes),
-    )
-    return [text, codes]
+    bm25 = f"bm25(projects_fts, {BM25_WEIGHTS})"
+    statements = [
+        Sql(
+            f"INSERT INTO met SELECT rowid, {number}, -{bm25} FROM projects_fts"
+            " WHERE projects_fts MATCH ?",
+            (typed_match(concept),),
+        )
+    ]
+    weighed = [
+        (ranking.SYNONYM, synonym_match(concept)),
+        (ranking.SCATTERED, scattered_match(concept)),
+    ]
+    for weight, match in weighed:
+        if match:
+            statements.append(
+                Sql(
+                    f"INSERT INTO met SELECT rowid, {number}, -? * {bm25} FROM projects_fts"
+                    " WHERE projects_fts MATCH ?",
+                    (weight, match),
+                )
+            )
+    if concept.codes:
+        marks = ", ".join("?" for _ in concept.codes)
+        statements.append(
+            Sql(
+                f"INSERT INTO met SELECT project, {number}, ? FROM facet_values"
+                f" WHERE facet = 'code' AND value IN ({marks})",
+                (ranking.CODE_MATCH, *concept.codes),
+            )
+        )
+    return statements
 
 
 def _ranked_base(request: SearchRequest) -> Sql:
@@ -146,6 +196,8 @@ def _ranked_base(request: SearchRequest) -> Sql:
     if (near := request.near) is not None and effective_sort(request) == "relevance":
         score.append("ifnull(nearness(s.lat, s.lon, ?, ?), 0)")
         params += [near.lat, near.lon]
+    else:
+        score.append(f"{ranking.TITLE_WORDS} * (c.project IN titled)")
     return Sql(
         f"INSERT INTO base SELECT c.project, -({' + '.join(score)}) FROM (SELECT project,"
         " concept, max(score) AS score FROM met GROUP BY project, concept) AS c"
