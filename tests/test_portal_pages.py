@@ -164,3 +164,17 @@ def test_pages_are_compressed_for_browsers_that_accept_it(client: FlaskClient) -
     answer = client.get("/recherche", headers={"Accept-Encoding": "gzip"})
     assert answer.headers["Content-Encoding"] == "gzip"
     assert answer.headers["Vary"] == "Accept-Encoding"
+
+
+def test_the_results_say_how_the_query_was_read_and_offer_the_text_as_typed(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/recherche?q=épicrie+près+de+Moulins").get_data(as_text=True)
+    understood = re.search(r"<p[^>]*data-understood[^>]*>(.*?)</p>", page, re.S)
+    assert understood is not None
+    text = re.sub(r"\s+", " ", understood[1])
+    assert "Résultats pour « epicerie » (au lieu de « epicrie »)" in text
+    assert "Lieu : Moulins (03)" in text
+    assert "literal=true" in text and "tel quel" in text
+    literal = client.get("/recherche?q=épicrie+près+de+Moulins&literal=true")
+    assert "data-understood" not in literal.get_data(as_text=True)

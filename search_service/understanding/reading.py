@@ -68,14 +68,19 @@ def read_request(request: SearchRequest, engine: Engine, *, literal: bool = Fals
     """
     if literal or request.near is not None or not request.text.strip():
         return Reading(request, request)
-    words, tokens = _words(request.text)
-    place = _whole_words(read_place(words, is_common), tokens)
+    words, place = place_of(request.text)
     reading = _placed(_corrected(request, words, place, engine), engine)
     if place is None:
-        lenient = _whole_words(read_place(words, is_common, lenient=True), tokens)
+        _, lenient = place_of(request.text, lenient=True)
         if lenient and _count(engine, reading.request) == 0:
             return _placed(_corrected(request, words, lenient, engine), engine)
     return reading
+
+
+def place_of(text: str, *, lenient: bool = False) -> tuple[list[str], PlaceReading | None]:
+    """The folded words of ``text`` and the place they name (no engine involved)."""
+    words, tokens = _words(text)
+    return words, _whole_words(read_place(words, is_common, lenient=lenient), tokens)
 
 
 def warm_up() -> None:
@@ -140,11 +145,26 @@ def _placed(reading: Reading, engine: Engine) -> Reading:
         facet: Scope = "region" if place.level == "region" else "departement"
         return replace(reading, request=_filtered(searched, facet, place.code), scope=facet)
     near = GeoPoint(*place.point)
-    for radius_km in RADII_KM:
-        around = replace(searched, near=near, radius_km=radius_km)
-        if _count(engine, around) >= ENOUGH:
-            return replace(reading, request=around, scope="radius", radius_km=radius_km)
-    return replace(reading, request=replace(searched, near=near), scope="nearest")
+    radius_km = _radius_holding_enough(engine, replace(searched, near=near))
+    if radius_km is None:
+        return replace(reading, request=replace(searched, near=near), scope="nearest")
+    around = replace(searched, near=near, radius_km=radius_km)
+    return replace(reading, request=around, scope="radius", radius_km=radius_km)
+
+
+def _radius_holding_enough(engine: Engine, request: SearchRequest) -> float | None:
+    """The smallest of ``RADII_KM`` holding ``ENOUGH`` hits, None if even the widest doesn't.
+
+    One search answers it: the ``ENOUGH`` nearest hits within the widest radius, the last
+    one's distance deciding.
+    """
+    widest = max(RADII_KM)
+    nearest = replace(request, radius_km=widest, sort="distance", size=ENOUGH)
+    probe = engine.search(replace(nearest, page=1, after=None, facets=()))
+    if probe.total < ENOUGH or not probe.distances_km:
+        return None
+    farthest = probe.distances_km[-1] or widest
+    return next(r for r in sorted(RADII_KM) if r >= farthest)
 
 
 def _filtered(request: SearchRequest, facet: str, value: str) -> SearchRequest:
