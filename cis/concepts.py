@@ -5,13 +5,16 @@ that names a synonym group (``cis/data/synonyms.txt``, plus every CIS code's lab
 becomes one *concept* whose alternatives are all the group's names — each a *phrase* of
 stems — and the group's CIS codes; any other word is a concept of its own. A project
 meets a concept when the typed words all appear in its text, or one of the synonyms
-does as a phrase, or it carries one of its codes. Both engines rank on concepts met (``required_concepts`` of them at least), so
+does as a phrase, or it carries one of its codes; a theme or public concept is also met
+by the kinds of project about it ("seniors" by "visites de convivialité": ``~>`` in the
+file). Both engines rank on concepts met (``required_concepts`` of them at least), so
 "friperie Angers" meets "Vestiboutique d'Angers" and "insertion jeunes" meets a project
 coded INS and JEU whose text says "16-25 ans".
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -40,14 +43,23 @@ class SynonymGroup:
     """Names of one kind of project, theme or public, and the codes that mean it."""
 
     phrases: tuple[Phrase, ...]
-    codes: tuple[str, ...]
+    codes: tuple[str, ...]  # "=>": projects coded so meet the group
+    themes: tuple[str, ...] = ()  # "~>": the themes a project of this kind is about
+
+
+_MARKS = re.compile(r"\s*(=>|~>)\s*")
 
 
 def parse_group(line: str) -> SynonymGroup:
-    """One line of synonyms.txt: ``name | name … [=> CODE …]``."""
-    names, _, codes = line.partition("=>")
+    """One line of synonyms.txt: ``name | name … [=> CODE …] [~> CODE …]``."""
+    names, *marked = _MARKS.split(line)
+    codes = dict(zip(marked[::2], marked[1::2], strict=True))
     phrases = tuple(dict.fromkeys(tuple(stems(name)) for name in names.split("|")))
-    return SynonymGroup(tuple(p for p in phrases if p), tuple(codes.split()))
+    return SynonymGroup(
+        tuple(p for p in phrases if p),
+        tuple(codes.get("=>", "").split()),
+        tuple(codes.get("~>", "").split()),
+    )
 
 
 @cache
@@ -86,14 +98,22 @@ def concepts(text: str) -> tuple[Concept, ...]:
     while start < len(words):
         length, groups = _group_at(stemmed, start)
         phrase = tuple(stemmed[start : start + length])
+        codes = sorted({code for g in groups for code in g.codes})
+        synonyms = [p for g in (*groups, *_kinds_about(codes)) for p in g.phrases]
         concept = Concept(
             tuple(words[start : start + length]),
-            tuple(dict.fromkeys([phrase, *(p for g in groups for p in g.phrases)])),
-            tuple(sorted({code for g in groups for code in g.codes})),
+            tuple(dict.fromkeys([phrase, *synonyms])),
+            tuple(codes),
         )
         found.setdefault(frozenset(concept.phrases), concept)
         start += length
     return tuple(found.values())
+
+
+def _kinds_about(codes: list[str]) -> list[SynonymGroup]:
+    """The kinds of project about one of ``codes`` ("insertion" → chantier d'insertion…)."""
+    wanted = set(codes)
+    return [g for g in synonym_groups() if wanted.intersection(g.themes)]
 
 
 def _group_at(stemmed: list[str], start: int) -> tuple[int, tuple[SynonymGroup, ...]]:
