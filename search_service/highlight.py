@@ -10,6 +10,7 @@ fragment is HTML-escaped, with ``<mark>`` around matched words and nothing else.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html import escape
 
 from cis.analysis import stem
@@ -44,7 +45,13 @@ def highlight(text: str, stems: frozenset[str], *, limit: int | None = None) -> 
 
 
 def _matches(word: str, stems: frozenset[str]) -> bool:
-    return any(stem(part) in stems for part in fold(word).split())
+    return not stems.isdisjoint(_stems_of(word))
+
+
+@lru_cache(maxsize=1 << 16)
+def _stems_of(word: str) -> tuple[str, ...]:
+    """The stems of a written word (words recur across tiles: each is folded once)."""
+    return tuple(stem(part) for part in fold(word).split())
 
 
 def highlights(title: str, summary: str, concepts: tuple[Concept, ...]) -> dict[str, str]:
