@@ -35,7 +35,7 @@ def test_every_facet_counts_a_keyword_field_of_the_mapping(facet: Any) -> None:
 
 @pytest.mark.parametrize("field", SEARCH_FIELDS, ids=lambda f: f.name)
 def test_every_search_field_is_a_text_field_of_the_mapping(field: Any) -> None:
-    assert mapped_field(f"fold.{field.name}")["type"] == "text"
+    assert mapped_field(f"stem.{field.name}")["type"] == "text"
 
 
 def test_every_hidden_field_is_mapped() -> None:
