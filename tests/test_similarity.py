@@ -9,13 +9,14 @@ from engines.similarity import MAX_QUERY_TERMS, classic_idf, distinctive_terms, 
 from tests.factories import project
 
 
-def test_terms_are_counted_per_field_from_the_folded_text() -> None:
+def test_terms_are_counted_per_field_from_the_analysed_text() -> None:
     counts = field_term_counts(
-        project("p-a", "Jardin partagé", summary="Le jardin, le potager.", organisation="Jardin")
+        project("p-a", "Jardin partagé", summary="Le jardin, les jardins.", organisation="Jardin")
     )
     assert counts[("title", "jardin")] == 1
-    assert counts[("summary", "jardin")] == 1
-    assert counts[("summary", "le")] == 2
+    assert counts[("title", "partag")] == 1
+    assert counts[("summary", "jardin")] == 2  # one stem for both forms
+    assert ("summary", "le") not in counts  # stopwords are not indexed
     assert ("organisation", "jardin") not in counts  # not a similarity field
 
 
