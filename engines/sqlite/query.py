@@ -18,11 +18,13 @@ from engines import ranking
 from engines.base import GeoPoint, SearchRequest, effective_sort
 from engines.geo import circle, circle_box
 from engines.sqlite.order import order_of
-from engines.sqlite.schema import SEARCH_COLUMNS
+from engines.sqlite.schema import FTS_COLUMNS, SEARCH_COLUMNS
 
 # bm25 weights of the FTS columns: the search fields' boosts; the columns of words as
 # written (title prefixes, typo vocabulary) are never searched here.
-BM25_WEIGHTS = ", ".join([*(str(f.boost) for f in SEARCH_FIELDS), "0", "0"])
+BM25_WEIGHTS = ", ".join(
+    [*(str(f.boost) for f in SEARCH_FIELDS), *("0" for _ in FTS_COLUMNS[len(SEARCH_COLUMNS) :])]
+)
 SEARCHED = "{" + " ".join(SEARCH_COLUMNS) + "}"
 
 
@@ -36,6 +38,11 @@ class Sql:
 
 def _quoted(phrase: tuple[str, ...]) -> str:
     return '"' + " ".join(phrase) + '"'
+
+
+def _every(stems: tuple[str, ...]) -> str:
+    """Each stem, quoted, all required."""
+    return " AND ".join(_quoted((stem,)) for stem in stems)
 
 
 def typed_match(concept: Concept) -> str:
@@ -52,7 +59,7 @@ def scattered_match(concept: Concept) -> str | None:
     typed = concept.phrases[0]
     if len(typed) < 2:
         return None
-    return f"{SEARCHED} : ({' AND '.join(_quoted((stem,)) for stem in typed)})"
+    return f"{SEARCHED} : ({_every(typed)})"
 
 
 def synonym_match(concept: Concept) -> str | None:
@@ -63,7 +70,7 @@ def synonym_match(concept: Concept) -> str | None:
 
 def title_words_match(request: SearchRequest) -> str:
     """FTS5 query of every typed stem in the title column."""
-    return f"title : ({' AND '.join(_quoted((stem,)) for stem in request.typed_stems)})"
+    return f"title : ({_every(request.typed_stems)})"
 
 
 def has_base(request: SearchRequest) -> bool:
