@@ -5,7 +5,8 @@ that names a synonym group (``cis/data/synonyms.txt``, plus every CIS code's lab
 becomes one *concept* whose alternatives are all the group's names — each a *phrase* of
 stems — and the group's CIS codes; any other word is a concept of its own. A project
 meets a concept when the typed words all appear in its text, or one of the synonyms
-does as a phrase, or it carries one of its codes; a theme or public concept is also met
+does as a phrase, or it carries one of its codes (alone, a concept is also partly met
+by some of its typed words: ``partly_met_counts``); a theme or public concept is also met
 by the kinds of project about it ("seniors" by "visites de convivialité": ``~>`` in the
 file). Both engines rank on concepts met (``required_concepts`` of them at least), so
 "friperie Angers" meets "Vestiboutique d'Angers" and "insertion jeunes" meets a project
@@ -123,6 +124,16 @@ def _group_at(stemmed: list[str], start: int) -> tuple[int, tuple[SynonymGroup, 
         if groups := by_phrase.get(tuple(stemmed[start : start + length])):
             return length, groups
     return 1, ()
+
+
+def partly_met_counts(count: int) -> bool:
+    """Whether a concept partly met (some of its typed words) counts, in a query of ``count``.
+
+    Only alone: "conciergerie solidaire" then finds "La conciergerie de Duttlenheim", after
+    the full matches. With several concepts, meeting most of them is leniency enough: a
+    word of one plus another ("café" and "seniors") would outrank the kind asked for.
+    """
+    return count == 1
 
 
 def required_concepts(count: int) -> int:

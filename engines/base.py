@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Literal, Protocol
 
 from cis.analysis import analyse
-from cis.concepts import Concept, concepts
+from cis.concepts import Concept, concepts, partly_met_counts
 from cis.errors import CisError
 from cis.facets import FACETS
 from cis.records import Project
@@ -110,11 +110,19 @@ class SearchRequest:
     # it ("Repair Café de Vichy" → "Repair Café"): a title or organisation equal to either
     # ranks first.
     typed: str = ""
+    # Whether a lone concept partly met matches too (cis.concepts.partly_met_counts); off
+    # where only full matches should count, as when sizing a place's radius.
+    partly: bool = True
 
     @cached_property
     def concepts(self) -> tuple[Concept, ...]:
         """What ``text`` asks for (``cis.concepts``): read once per request, by every builder."""
         return concepts(self.text)
+
+    @cached_property
+    def meets_partly(self) -> bool:
+        """Whether hits partly meeting the query's concept match (and rank after the others)."""
+        return self.partly and partly_met_counts(len(self.concepts))
 
     @cached_property
     def typed_stems(self) -> tuple[str, ...]:

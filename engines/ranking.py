@@ -5,12 +5,18 @@ before the next one is looked at:
 
 1. a title or an organisation equal to the query (``EXACT_NAME``), "La Bricole des
    Voisins" above "Ressourcerie « La Bricole des Voisins »";
-2. ``CONCEPT`` per query concept met (``cis.concepts``): all of them, then most;
+2. ``CONCEPT`` per query concept met (``cis.concepts``): all of them, then most. A
+   concept of several words is *partly* met, for ``PARTIAL`` of that, by a text holding
+   some of them: "Les mercredis en famille" for "maison des familles", "La conciergerie
+   de Duttlenheim" for "conciergerie solidaire";
 3. without a place, ``TITLE_WORDS`` when every word typed is in the title ("Bistrot
    associatif La Cabane (Sarcelles)" for "bistrot associatif la cabane"); with one,
-   nearness to it instead (what its title says matters less than where it is), when it has one: an exponential decay of the
-   distance, worth ``DISTANCE`` at 0 km, half that at ``DISTANCE_SCALE_KM``, a quarter at
-   twice that (a long tail: 100 km away still ranks above 200 km);
+   nearness to it instead (what its title says matters less than where it is), for a
+   hit that has a location: ``NEARBY`` within ``NEARBY_KM`` (a project partly matching
+   next door is likelier to be what was asked than a full match 80 km away: it outranks
+   it), plus an exponential decay of the distance, worth ``DISTANCE`` at 0 km, half that
+   at ``DISTANCE_SCALE_KM``, a quarter at twice that (a long tail: 100 km away still ranks
+   above 200 km);
 4. the text score (BM25 over the weighted fields; a synonym's counts ``SYNONYM`` of the
    typed words' own, so "bistrot" prefers bistrots to cafés), a theme code meeting a concept
    scoring ``CODE_MATCH``, and ``LISTED`` for each further contributor listing the
@@ -23,9 +29,12 @@ import math
 
 EXACT_NAME = 100_000.0
 CONCEPT = 1_000.0
+PARTIAL = 0.5  # the share of CONCEPT a concept partly met weighs
 TITLE_WORDS = 200.0
 DISTANCE = 500.0
 DISTANCE_SCALE_KM = 20.0
+NEARBY = 600.0  # above CONCEPT * (1 - PARTIAL): nearby partial matches before far full ones
+NEARBY_KM = 30.0
 SYNONYM = 0.5
 TYPED_SLOP = 3  # typed words this close in one field meet a concept at full weight
 SCATTERED = 0.5  # typed words apart ("jardins" in the title, "partager" below) weigh less
@@ -36,4 +45,5 @@ LISTED_CAP = 3  # contributors counted: a project listed by 5 weighs as one list
 
 def distance_weight(km: float) -> float:
     """Tier 3 for a hit ``km`` away (Elasticsearch's ``exp`` decay with decay 0.5)."""
-    return DISTANCE * math.pow(0.5, km / DISTANCE_SCALE_KM)
+    nearby = NEARBY if km <= NEARBY_KM else 0.0
+    return nearby + DISTANCE * math.pow(0.5, km / DISTANCE_SCALE_KM)

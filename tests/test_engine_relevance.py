@@ -80,6 +80,36 @@ def test_most_words_are_enough_and_more_words_rank_higher(engine: Engine) -> Non
     assert ids(engine, "atelier vélo solidaire gare") == ["p-three", "p-two"]
 
 
+def test_a_lone_concept_is_also_met_by_some_of_its_words_after_the_full_matches(
+    engine: Engine,
+) -> None:
+    engine.replace_all(
+        [
+            project("p-part", "La conciergerie de Duttlenheim", summary="Services au pied."),
+            project("p-full", "Conciergerie solidaire du Port", summary="Services au pied."),
+            project("p-none", "Atelier couture"),
+        ]
+    )
+    assert ids(engine, "conciergerie solidaire") == ["p-full", "p-part"]
+    # Beside another concept, meeting most of the query is the leniency: no partial match.
+    assert ids(engine, "conciergerie solidaire seniors") == ["p-full"]
+
+
+def test_near_a_place_a_partial_match_next_door_outranks_a_full_match_far_away(
+    engine: Engine,
+) -> None:
+    engine.replace_all(
+        [
+            project("p-full-far", "Conciergerie solidaire de Rennes", address=RENNES),
+            project("p-part-near", "La conciergerie de Vichy", address=VICHY),
+            project("p-full-near", "Conciergerie solidaire de Vichy", address=VICHY),
+        ]
+    )
+    near_vichy = GeoPoint(46.13, 3.42)
+    found = ids(engine, "conciergerie solidaire", near=near_vichy)
+    assert found == ["p-full-near", "p-part-near", "p-full-far"]
+
+
 def test_among_equal_matches_the_nearest_ranks_first(engine: Engine) -> None:
     engine.replace_all(
         [

@@ -63,6 +63,16 @@ def test_a_radius_holds_when_it_holds_a_page_of_tiles(engine: Engine) -> None:
     assert engine.search(reading.request).total == ENOUGH
 
 
+def test_a_radius_counts_full_matches_only(engine: Engine) -> None:
+    partial = [project(f"p-part-{n}", f"Épicerie n° {n}", address=VICHY) for n in range(ENOUGH)]
+    engine.replace_all(partial + shops(3, VICHY, "vichy"))
+    reading = read_request(SearchRequest(text="épicerie solidaire Vichy"), engine)
+    assert reading.scope == "nearest"  # three shops are not a page of tiles
+    found = engine.search(reading.request)
+    assert found.total == ENOUGH + 3
+    assert {hit["id"] for hit in found.hits[:3]} == {"p-vichy-0", "p-vichy-1", "p-vichy-2"}
+
+
 def test_a_departement_or_a_region_becomes_a_filter(client: FlaskClient) -> None:
     answer = search(client, q="épicerie solidaire dans le 03")
     assert answer["understood"]["place"]["label"] == "Allier (03)"

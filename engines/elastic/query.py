@@ -46,11 +46,29 @@ def concept_query(concept: Concept) -> dict[str, Any]:
     return {"dis_max": {"queries": alternatives}}
 
 
-def _met(concept: Concept) -> dict[str, Any]:
-    """``concept``'s text score plus the ``CONCEPT`` tier when met."""
+def partial_query(concept: Concept) -> dict[str, Any] | None:
+    """Partly meets ``concept``: any of its typed words (None for a one-word concept)."""
+    typed = concept.phrases[0]
+    if len(typed) < 2:
+        return None
+    words = {"query": " ".join(typed), "type": "cross_fields", "operator": "or"}
+    weighed = {**words, "boost": ranking.PARTIAL * ranking.SCATTERED, "fields": STEM_FIELDS}
+    return {"multi_match": weighed}
+
+
+def _met(concept: Concept, *, partly: bool) -> dict[str, Any]:
+    """``concept``'s text score plus the ``CONCEPT`` tier when met, ``PARTIAL`` of it partly."""
     meets = concept_query(concept)
-    tier = {"constant_score": {"filter": meets, "boost": ranking.CONCEPT}}
-    return {"bool": {"must": [meets], "should": [tier]}}
+    if not partly or (partial := partial_query(concept)) is None:
+        tier = {"constant_score": {"filter": meets, "boost": ranking.CONCEPT}}
+        return {"bool": {"must": [meets], "should": [tier]}}
+    either = {"dis_max": {"queries": [meets, partial]}}
+    full = (1 - ranking.PARTIAL) * ranking.CONCEPT
+    tiers = [
+        {"constant_score": {"filter": meets, "boost": full}},
+        {"constant_score": {"filter": either, "boost": ranking.PARTIAL * ranking.CONCEPT}},
+    ]
+    return {"bool": {"must": [either], "should": tiers}}
 
 
 def text_query(request: SearchRequest) -> dict[str, Any]:
@@ -58,7 +76,8 @@ def text_query(request: SearchRequest) -> dict[str, Any]:
     concepts = request.concepts
     if not concepts:
         return {"match_all": {}}
-    met: dict[str, Any] = {"bool": {"should": [_met(c) for c in concepts]}}
+    partly = request.meets_partly
+    met: dict[str, Any] = {"bool": {"should": [_met(c, partly=partly) for c in concepts]}}
     met["bool"]["minimum_should_match"] = required_concepts(len(concepts))
     listed = [
         {"range": {"listed_by": {"gte": n, "boost": ranking.LISTED}}}
@@ -127,7 +146,9 @@ def main_query(request: SearchRequest) -> dict[str, Any]:
         "exp": {"location": decay},
         "weight": ranking.DISTANCE,
     }
-    scored = {"query": query, "functions": [nearness], "boost_mode": "sum", "score_mode": "sum"}
+    nearby = {"distance": f"{ranking.NEARBY_KM}km", "location": origin}
+    functions = [nearness, {"filter": {"geo_distance": nearby}, "weight": ranking.NEARBY}]
+    scored = {"query": query, "functions": functions, "boost_mode": "sum", "score_mode": "sum"}
     return {"function_score": scored}
 
 

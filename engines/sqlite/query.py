@@ -62,6 +62,14 @@ def scattered_match(concept: Concept) -> str | None:
     return f"{SEARCHED} : ({_every(typed)})"
 
 
+def partial_match(concept: Concept) -> str | None:
+    """FTS5 query of any of a concept's typed words (None for a one-word concept)."""
+    typed = concept.phrases[0]
+    if len(typed) < 2:
+        return None
+    return f"{SEARCHED} : ({' OR '.join(_quoted((stem,)) for stem in typed)})"
+
+
 def synonym_match(concept: Concept) -> str | None:
     """FTS5 query of a concept's synonyms, each as a phrase; None without synonyms."""
     synonyms = concept.phrases[1:]
@@ -128,14 +136,14 @@ def _fill_base(request: SearchRequest) -> list[Sql]:
         return [Sql(f"INSERT INTO base SELECT rowid, 0 FROM projects WHERE {geo.text}", geo.params)]
     return (
         [
-            Sql("CREATE TEMP TABLE met (project INTEGER, concept INTEGER, score REAL)"),
+            Sql("CREATE TEMP TABLE met (project INTEGER, concept INTEGER, tier REAL, score REAL)"),
             Sql("CREATE TEMP TABLE titled (project INTEGER PRIMARY KEY)"),
             *([] if request.near else [_titled(request)]),
         ]
         + [
             statement
             for number, concept in enumerate(request.concepts)
-            for statement in _meet(number, concept)
+            for statement in _meet(number, concept, partly=request.meets_partly)
         ]
         + [_ranked_base(request)]
     )
@@ -149,34 +157,29 @@ def _titled(request: SearchRequest) -> Sql:
     )
 
 
-def _meet(number: int, concept: Concept) -> list[Sql]:
-    """Rows of ``met`` for the projects meeting concept ``number``, with their text score."""
+def _meet(number: int, concept: Concept, *, partly: bool) -> list[Sql]:
+    """Rows of ``met`` for the projects meeting concept ``number``: its tier, its text score."""
     bm25 = f"bm25(projects_fts, {BM25_WEIGHTS})"
+    weighed = [
+        (1.0, 1.0, typed_match(concept)),
+        (1.0, ranking.SYNONYM, synonym_match(concept)),
+        (1.0, ranking.SCATTERED, scattered_match(concept)),
+        (ranking.PARTIAL, ranking.PARTIAL * ranking.SCATTERED, partly and partial_match(concept)),
+    ]
     statements = [
         Sql(
-            f"INSERT INTO met SELECT rowid, {number}, -{bm25} FROM projects_fts"
+            f"INSERT INTO met SELECT rowid, {number}, ?, -? * {bm25} FROM projects_fts"
             " WHERE projects_fts MATCH ?",
-            (typed_match(concept),),
+            (tier, weight, match),
         )
+        for tier, weight, match in weighed
+        if match
     ]
-    weighed = [
-        (ranking.SYNONYM, synonym_match(concept)),
-        (ranking.SCATTERED, scattered_match(concept)),
-    ]
-    for weight, match in weighed:
-        if match:
-            statements.append(
-                Sql(
-                    f"INSERT INTO met SELECT rowid, {number}, -? * {bm25} FROM projects_fts"
-                    " WHERE projects_fts MATCH ?",
-                    (weight, match),
-                )
-            )
     if concept.codes:
         marks = ", ".join("?" for _ in concept.codes)
         statements.append(
             Sql(
-                f"INSERT INTO met SELECT project, {number}, ? FROM facet_values"
+                f"INSERT INTO met SELECT project, {number}, 1, ? FROM facet_values"
                 f" WHERE facet = 'code' AND value IN ({marks})",
                 (ranking.CODE_MATCH, *concept.codes),
             )
@@ -187,14 +190,14 @@ def _meet(number: int, concept: Concept) -> list[Sql]:
 def _ranked_base(request: SearchRequest) -> Sql:
     """``base``: projects meeting enough concepts, ranked by the tiers of ``engines.ranking``.
 
-    A concept met twice (text and code) counts its best score, as ``dis_max`` does.
+    A concept met twice (text and code) counts its best tier and score, as ``dis_max`` does.
     """
     geo = _geo_restrictions(request, "c.project")
     keys = request.name_keys
     marks = ", ".join("?" for _ in keys)
     exact = f"(s.title_key IN ({marks}) OR s.organisation_key IN ({marks}))"
     score = [
-        f"{ranking.CONCEPT} * count(*)",
+        f"{ranking.CONCEPT} * sum(c.tier)",
         "sum(c.score)",
         f"{ranking.EXACT_NAME} * {exact}",
         f"{ranking.LISTED} * (min(s.listed_by, {ranking.LISTED_CAP}) - 1)",
@@ -207,7 +210,7 @@ def _ranked_base(request: SearchRequest) -> Sql:
         score.append(f"{ranking.TITLE_WORDS} * (c.project IN titled)")
     return Sql(
         f"INSERT INTO base SELECT c.project, -({' + '.join(score)}) FROM (SELECT project,"
-        " concept, max(score) AS score FROM met GROUP BY project, concept) AS c"
+        " concept, max(tier) AS tier, max(score) AS score FROM met GROUP BY project, concept) AS c"
         f" JOIN projects s ON s.rowid = c.project WHERE {geo.text}"
         " GROUP BY c.project HAVING count(*) >= ?",
         (*params, *geo.params, required_concepts(len(request.concepts))),

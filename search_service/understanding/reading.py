@@ -24,13 +24,13 @@ from werkzeug.datastructures import MultiDict
 from cis.analysis import stem
 from cis.concepts import synonym_groups
 from cis.text import STOPWORDS, fold
-from engines import Engine
+from engines import Engine, ranking
 from engines.base import GeoPoint, SearchRequest
 from search_service.cursors import CursorSigner
 from search_service.params import parse_flag, parse_search_args
 from search_service.understanding.places import PlaceReading, read_place
 
-RADII_KM = (10.0, 20.0, 30.0)
+RADII_KM = (10.0, 20.0, ranking.NEARBY_KM)  # the widest: where the ranking stops favouring nearness
 ENOUGH = 40  # hits a place's radius stops widening at: the first page of tiles
 
 
@@ -153,13 +153,13 @@ def _placed(reading: Reading, engine: Engine) -> Reading:
 
 
 def _radius_holding_enough(engine: Engine, request: SearchRequest) -> float | None:
-    """The smallest of ``RADII_KM`` holding ``ENOUGH`` hits, None if even the widest doesn't.
+    """The smallest of ``RADII_KM`` holding ``ENOUGH`` full matches, None if the widest doesn't.
 
     One search answers it: the ``ENOUGH`` nearest hits within the widest radius, the last
     one's distance deciding.
     """
     widest = max(RADII_KM)
-    nearest = replace(request, radius_km=widest, sort="distance", size=ENOUGH)
+    nearest = replace(request, radius_km=widest, sort="distance", size=ENOUGH, partly=False)
     probe = engine.search(replace(nearest, page=1, after=None, facets=()))
     if probe.total < ENOUGH or not probe.distances_km:
         return None
