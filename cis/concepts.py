@@ -37,6 +37,7 @@ class Concept:
     # ("atelier de réparation" would meet any atelier whose text says "réparation").
     phrases: tuple[Phrase, ...]
     codes: tuple[str, ...] = ()  # CIS codes that meet it too
+    kind: bool = False  # it names a kind of project ("café associatif"), not a theme or public
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def concepts(text: str) -> tuple[Concept, ...]:
             tuple(words[start : start + length]),
             tuple(dict.fromkeys([phrase, *synonyms])),
             tuple(codes),
+            any(g.themes for g in groups),
         )
         found.setdefault(frozenset(concept.phrases), concept)
         start += length

@@ -5,10 +5,12 @@ before the next one is looked at:
 
 1. a title or an organisation equal to the query (``EXACT_NAME``), "La Bricole des
    Voisins" above "Ressourcerie « La Bricole des Voisins »";
-2. ``CONCEPT`` per query concept met (``cis.concepts``): all of them, then most. A
-   concept of several words is *partly* met, for ``PARTIAL`` of that, by a text holding
-   some of them: "Les mercredis en famille" for "maison des familles", "La conciergerie
-   de Duttlenheim" for "conciergerie solidaire";
+2. ``CONCEPT`` per query concept met (``cis.concepts``): all of them, then most; ``KIND``
+   times that for a kind of project, so that among hits meeting part of "café associatif
+   seniors" the cafés come before the seniors' other projects. A concept of several
+   words is *partly* met, for ``PARTIAL`` of that, by a text holding some of them: "Les
+   mercredis en famille" for "maison des familles", "La conciergerie de Duttlenheim"
+   for "conciergerie solidaire";
 3. without a place, ``TITLE_WORDS`` when every word typed is in the title ("Bistrot
    associatif La Cabane (Sarcelles)" for "bistrot associatif la cabane"); with one,
    nearness to it instead (what its title says matters less than where it is), for a
@@ -30,6 +32,7 @@ import math
 EXACT_NAME = 100_000.0
 CONCEPT = 1_000.0
 PARTIAL = 0.5  # the share of CONCEPT a concept partly met weighs
+KIND = 1.1  # a kind of project weighs more than a theme or public: it is what is looked for
 TITLE_WORDS = 200.0
 DISTANCE = 500.0
 DISTANCE_SCALE_KM = 20.0
@@ -41,6 +44,11 @@ SCATTERED = 0.5  # typed words apart ("jardins" in the title, "partager" below) 
 CODE_MATCH = 0.25  # below any word of the text: a code is weaker evidence
 LISTED = 1.5
 LISTED_CAP = 3  # contributors counted: a project listed by 5 weighs as one listed by 3
+
+
+def concept_weight(kind: bool) -> float:
+    """The ``CONCEPT`` tier of one concept met: ``KIND`` times more for a kind of project."""
+    return CONCEPT * (KIND if kind else 1.0)
 
 
 def distance_weight(km: float) -> float:

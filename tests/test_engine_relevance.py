@@ -80,6 +80,19 @@ def test_most_words_are_enough_and_more_words_rank_higher(engine: Engine) -> Non
     assert ids(engine, "atelier vélo solidaire gare") == ["p-three", "p-two"]
 
 
+def test_among_hits_meeting_part_of_a_query_the_kind_of_project_asked_for_comes_first(
+    engine: Engine,
+) -> None:
+    engine.replace_all(
+        [
+            project("p-public", "Après-midis des seniors", summary="Jeux de société."),
+            project("p-kind", "Café associatif du Port", summary="Un lieu convivial."),
+            project("p-both", "Café associatif du Lavoir", summary="Ouvert aux seniors."),
+        ]
+    )
+    assert ids(engine, "café associatif seniors") == ["p-both", "p-kind", "p-public"]
+
+
 def test_a_lone_concept_is_also_met_by_some_of_its_words_after_the_full_matches(
     engine: Engine,
 ) -> None:

@@ -57,16 +57,16 @@ def partial_query(concept: Concept) -> dict[str, Any] | None:
 
 
 def _met(concept: Concept, *, partly: bool) -> dict[str, Any]:
-    """``concept``'s text score plus the ``CONCEPT`` tier when met, ``PARTIAL`` of it partly."""
+    """``concept``'s text score plus its tier (``ranking.concept_weight``) when met."""
     meets = concept_query(concept)
+    weight = ranking.concept_weight(concept.kind)
     if not partly or (partial := partial_query(concept)) is None:
-        tier = {"constant_score": {"filter": meets, "boost": ranking.CONCEPT}}
+        tier = {"constant_score": {"filter": meets, "boost": weight}}
         return {"bool": {"must": [meets], "should": [tier]}}
     either = {"dis_max": {"queries": [meets, partial]}}
-    full = (1 - ranking.PARTIAL) * ranking.CONCEPT
     tiers = [
-        {"constant_score": {"filter": meets, "boost": full}},
-        {"constant_score": {"filter": either, "boost": ranking.PARTIAL * ranking.CONCEPT}},
+        {"constant_score": {"filter": meets, "boost": (1 - ranking.PARTIAL) * weight}},
+        {"constant_score": {"filter": either, "boost": ranking.PARTIAL * weight}},
     ]
     return {"bool": {"must": [either], "should": tiers}}
 

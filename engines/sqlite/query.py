@@ -160,11 +160,16 @@ def _titled(request: SearchRequest) -> Sql:
 def _meet(number: int, concept: Concept, *, partly: bool) -> list[Sql]:
     """Rows of ``met`` for the projects meeting concept ``number``: its tier, its text score."""
     bm25 = f"bm25(projects_fts, {BM25_WEIGHTS})"
+    full = ranking.concept_weight(concept.kind)
     weighed = [
-        (1.0, 1.0, typed_match(concept)),
-        (1.0, ranking.SYNONYM, synonym_match(concept)),
-        (1.0, ranking.SCATTERED, scattered_match(concept)),
-        (ranking.PARTIAL, ranking.PARTIAL * ranking.SCATTERED, partly and partial_match(concept)),
+        (full, 1.0, typed_match(concept)),
+        (full, ranking.SYNONYM, synonym_match(concept)),
+        (full, ranking.SCATTERED, scattered_match(concept)),
+        (
+            full * ranking.PARTIAL,
+            ranking.PARTIAL * ranking.SCATTERED,
+            partly and partial_match(concept),
+        ),
     ]
     statements = [
         Sql(
@@ -179,9 +184,9 @@ def _meet(number: int, concept: Concept, *, partly: bool) -> list[Sql]:
         marks = ", ".join("?" for _ in concept.codes)
         statements.append(
             Sql(
-                f"INSERT INTO met SELECT project, {number}, 1, ? FROM facet_values"
+                f"INSERT INTO met SELECT project, {number}, ?, ? FROM facet_values"
                 f" WHERE facet = 'code' AND value IN ({marks})",
-                (ranking.CODE_MATCH, *concept.codes),
+                (full, ranking.CODE_MATCH, *concept.codes),
             )
         )
     return statements
@@ -197,7 +202,7 @@ def _ranked_base(request: SearchRequest) -> Sql:
     marks = ", ".join("?" for _ in keys)
     exact = f"(s.title_key IN ({marks}) OR s.organisation_key IN ({marks}))"
     score = [
-        f"{ranking.CONCEPT} * sum(c.tier)",
+        "sum(c.tier)",
         "sum(c.score)",
         f"{ranking.EXACT_NAME} * {exact}",
         f"{ranking.LISTED} * (min(s.listed_by, {ranking.LISTED_CAP}) - 1)",
