@@ -42,7 +42,7 @@ SYNONYM = 0.5
 TYPED_SLOP = 3  # typed words this close in one field meet a concept at full weight
 SCATTERED = 0.5  # typed words apart ("jardins" in the title, "partager" below) weigh less
 CODE_MATCH = 0.25  # below any word of the text: a code is weaker evidence
-LISTED = 1.5
+LISTED = 0.5  # text scores run 2-15: a nudge between near-equal ones, not a reorder
 LISTED_CAP = 3  # contributors counted: a project listed by 5 weighs as one listed by 3
 
 
