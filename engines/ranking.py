@@ -7,10 +7,12 @@ before the next one is looked at:
    Voisins" above "Ressourcerie « La Bricole des Voisins »";
 2. ``CONCEPT`` per query concept met (``cis.concepts``): all of them, then most; ``KIND``
    times that for a kind of project, so that among hits meeting part of "café associatif
-   seniors" the cafés come before the seniors' other projects. A concept of several
-   words is *partly* met, for ``PARTIAL`` of that, by a text holding some of them: "Les
-   mercredis en famille" for "maison des familles", "La conciergerie de Duttlenheim"
-   for "conciergerie solidaire";
+   seniors" the cafés come before the seniors' other projects. The words of a concept
+   apart earn ``APART`` of that ("café" in a title and "association" below is no café
+   associatif for sure). Alone in its query, a concept of several words is *partly*
+   met, for ``PARTIAL`` of that, by a text holding some of them: "Les mercredis en
+   famille" for "maison des familles", "La conciergerie de Duttlenheim" for
+   "conciergerie solidaire";
 3. without a place, ``TITLE_WORDS`` when every word typed is in the title ("Bistrot
    associatif La Cabane (Sarcelles)" for "bistrot associatif la cabane"); with one,
    nearness to it instead (what its title says matters less than where it is), for a
@@ -31,7 +33,8 @@ import math
 
 EXACT_NAME = 100_000.0
 CONCEPT = 1_000.0
-PARTIAL = 0.5  # the share of CONCEPT a concept partly met weighs
+APART = 0.75  # the share of its tier a concept earns by its typed words apart
+PARTIAL = 0.5  # the share of its tier a concept partly met earns
 KIND = 1.1  # a kind of project weighs more than a theme or public: it is what is looked for
 TITLE_WORDS = 200.0
 DISTANCE = 500.0

@@ -93,6 +93,21 @@ def test_among_hits_meeting_part_of_a_query_the_kind_of_project_asked_for_comes_
     assert ids(engine, "café associatif seniors") == ["p-both", "p-kind", "p-public"]
 
 
+def test_a_concept_named_outranks_its_words_apart(engine: Engine) -> None:
+    engine.replace_all(
+        [
+            project(
+                "p-apart",
+                "Café des aidants seniors",
+                organisation="Association des seniors",
+                summary="Les seniors et leurs aidants, entre seniors.",
+            ),
+            project("p-named", "Le Comptoir", description="Un café associatif pour seniors."),
+        ]
+    )
+    assert ids(engine, "café associatif seniors") == ["p-named", "p-apart"]
+
+
 def test_a_lone_concept_is_also_met_by_some_of_its_words_after_the_full_matches(
     engine: Engine,
 ) -> None:

@@ -26,10 +26,23 @@ def test_each_concept_is_met_by_its_stemmed_phrases_and_all_but_one_are_required
     assert first[0]["multi_match"]["fields"][0] == "stem.title^3.0"
     phrases = [q["multi_match"]["query"] for q in first if "multi_match" in q]
     assert "epicer social" in phrases  # a synonym, searched as a phrase
-    close, apart, synonym = (q["multi_match"] for q in first[:3])
+    close, synonym, *_, apart = (q["multi_match"] for q in first)
     assert (close["type"], close["slop"]) == ("phrase", 3)  # the typed words, close together
-    assert (apart["type"], apart["operator"], apart["boost"]) == ("cross_fields", "and", 0.5)
     assert (synonym["query"], synonym["type"], synonym["boost"]) == ("epicer social", "phrase", 0.5)
+    assert (apart["type"], apart["operator"], apart["boost"]) == ("cross_fields", "and", 0.5)
+    # The best way met gives the tier: a kind's 1,100 named, 3/4 of it by its words apart.
+    tiers = met["should"][0]["bool"]["should"][0]["dis_max"]["queries"]
+    assert [t["constant_score"]["boost"] for t in (tiers[0], tiers[-1])] == [1100.0, 825.0]
+
+
+def test_a_lone_concept_of_several_words_is_partly_met_by_any_of_them() -> None:
+    met = text_query(SearchRequest(text="conciergerie solidaire"))["bool"]["must"][0]["bool"]
+    ways = met["should"][0]["bool"]["must"][0]["dis_max"]["queries"]
+    partly = ways[-1]["multi_match"]
+    assert (partly["query"], partly["operator"]) == ("concierger solidair", "or")
+    tiers = met["should"][0]["bool"]["should"][0]["dis_max"]["queries"]
+    assert tiers[-1]["constant_score"]["boost"] == 550.0
+    assert text_query(SearchRequest(text="conciergerie solidaire", partly=False)) != met
 
 
 def test_a_named_theme_is_met_by_its_code_too() -> None:

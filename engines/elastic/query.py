@@ -18,15 +18,16 @@ from mappings import hidden_fields
 STEM_FIELDS = [f"stem.{f.name}^{f.boost}" for f in SEARCH_FIELDS]
 
 
-def _typed(stems: tuple[str, ...]) -> list[dict[str, Any]]:
-    """A concept's typed words: close together in one field, or (weighing less) anywhere."""
+def _close(stems: tuple[str, ...]) -> dict[str, Any]:
+    """A concept's typed words close together in one search field."""
     close = {"query": " ".join(stems), "type": "phrase", "slop": ranking.TYPED_SLOP}
-    queries = [{"multi_match": {**close, "fields": STEM_FIELDS}}]
-    if len(stems) > 1:
-        anywhere = {"query": " ".join(stems), "type": "cross_fields", "operator": "and"}
-        weighed = {**anywhere, "boost": ranking.SCATTERED, "fields": STEM_FIELDS}
-        queries.append({"multi_match": weighed})
-    return queries
+    return {"multi_match": {**close, "fields": STEM_FIELDS}}
+
+
+def _words(stems: tuple[str, ...], operator: str, boost: float) -> dict[str, Any]:
+    """A concept's typed words anywhere: all of them ("and") or any ("or")."""
+    words = {"query": " ".join(stems), "type": "cross_fields", "operator": operator}
+    return {"multi_match": {**words, "boost": boost, "fields": STEM_FIELDS}}
 
 
 def _synonym(phrase: tuple[str, ...]) -> dict[str, Any]:
@@ -36,39 +37,29 @@ def _synonym(phrase: tuple[str, ...]) -> dict[str, Any]:
     return {"multi_match": {**words, "fields": STEM_FIELDS}}
 
 
-def concept_query(concept: Concept) -> dict[str, Any]:
-    """Meets ``concept``: its typed words, a synonym, or one of its codes."""
+def _ways(concept: Concept, *, partly: bool) -> list[tuple[float, dict[str, Any]]]:
+    """Each way of meeting ``concept``, with the share of its tier it earns."""
     typed, *synonyms = concept.phrases
-    alternatives = [*_typed(typed), *(_synonym(phrase) for phrase in synonyms)]
+    ways = [(1.0, _close(typed)), *((1.0, _synonym(phrase)) for phrase in synonyms)]
     if concept.codes:
         codes = {"terms": {"codes": list(concept.codes)}}
-        alternatives.append({"constant_score": {"filter": codes, "boost": ranking.CODE_MATCH}})
-    return {"dis_max": {"queries": alternatives}}
-
-
-def partial_query(concept: Concept) -> dict[str, Any] | None:
-    """Partly meets ``concept``: any of its typed words (None for a one-word concept)."""
-    typed = concept.phrases[0]
-    if len(typed) < 2:
-        return None
-    words = {"query": " ".join(typed), "type": "cross_fields", "operator": "or"}
-    weighed = {**words, "boost": ranking.PARTIAL * ranking.SCATTERED, "fields": STEM_FIELDS}
-    return {"multi_match": weighed}
+        ways.append((1.0, {"constant_score": {"filter": codes, "boost": ranking.CODE_MATCH}}))
+    if len(typed) > 1:
+        ways.append((ranking.APART, _words(typed, "and", ranking.SCATTERED)))
+        if partly:
+            ways.append((ranking.PARTIAL, _words(typed, "or", ranking.PARTIAL * ranking.SCATTERED)))
+    return ways
 
 
 def _met(concept: Concept, *, partly: bool) -> dict[str, Any]:
-    """``concept``'s text score plus its tier (``ranking.concept_weight``) when met."""
-    meets = concept_query(concept)
+    """``concept``'s best text score plus the best tier its ways of meeting it earn."""
+    ways = _ways(concept, partly=partly)
     weight = ranking.concept_weight(concept.kind)
-    if not partly or (partial := partial_query(concept)) is None:
-        tier = {"constant_score": {"filter": meets, "boost": weight}}
-        return {"bool": {"must": [meets], "should": [tier]}}
-    either = {"dis_max": {"queries": [meets, partial]}}
     tiers = [
-        {"constant_score": {"filter": meets, "boost": (1 - ranking.PARTIAL) * weight}},
-        {"constant_score": {"filter": either, "boost": ranking.PARTIAL * weight}},
+        {"constant_score": {"filter": query, "boost": share * weight}} for share, query in ways
     ]
-    return {"bool": {"must": [either], "should": tiers}}
+    best_text = {"dis_max": {"queries": [query for _, query in ways]}}
+    return {"bool": {"must": [best_text], "should": [{"dis_max": {"queries": tiers}}]}}
 
 
 def text_query(request: SearchRequest) -> dict[str, Any]:

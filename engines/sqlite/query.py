@@ -164,7 +164,7 @@ def _meet(number: int, concept: Concept, *, partly: bool) -> list[Sql]:
     weighed = [
         (full, 1.0, typed_match(concept)),
         (full, ranking.SYNONYM, synonym_match(concept)),
-        (full, ranking.SCATTERED, scattered_match(concept)),
+        (full * ranking.APART, ranking.SCATTERED, scattered_match(concept)),
         (
             full * ranking.PARTIAL,
             ranking.PARTIAL * ranking.SCATTERED,
