@@ -8,13 +8,18 @@ it is absolute http(s), has a host, and is well formed; otherwise it is absent.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit, urlunsplit
+from functools import cache
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import tldextract
 
 # Characters no well-formed URL holds unescaped (RFC 3986): whitespace, quotes, angle
 # brackets, braces, pipes, backslashes, carets, backticks and control characters.
 _FORBIDDEN = re.compile(r"[\s\"'<>{}|\\^`\x00-\x1f\x7f]")
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 MAX_URL_LENGTH = 2_000
+# A link that starts with a host name: no scheme ("mailto:", "https:"), not a path.
+_BARE_HOST = re.compile(r"([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:[/?#]|$)", re.IGNORECASE)
 
 
 def safe_http_url(value: object) -> str | None:
@@ -36,6 +41,30 @@ def safe_http_url(value: object) -> str | None:
     return urlunsplit(
         (parts.scheme.lower(), netloc, parts.path or "/", parts.query, parts.fragment)
     )
+
+
+def absolute_url(base_url: str, value: str) -> str:
+    """``value`` made absolute: against ``base_url``, unless it names a domain without scheme.
+
+    Contributors write ``href="tous-en-selle-margencel.eu/"``: a browser would resolve it
+    under the page's folder, but it means https://tous-en-selle-margencel.eu/. A first
+    segment ending in a public suffix is a domain; "logo.png" or "images/a.jpg" is a path.
+    """
+    text = value.strip()
+    if (host := _BARE_HOST.match(text)) and _is_registered_domain(host[1]):
+        return f"https://{text}"
+    return urljoin(base_url, text)
+
+
+def _is_registered_domain(host: str) -> bool:
+    parts = _public_suffixes()(host)
+    return bool(parts.domain and parts.suffix)
+
+
+@cache
+def _public_suffixes() -> tldextract.TLDExtract:
+    # The snapshot bundled with the package: no download, no cache directory.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 def _is_ipv4(host: str) -> bool:

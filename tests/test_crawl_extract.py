@@ -73,6 +73,22 @@ def test_detail_page_fields_are_read_by_their_selectors() -> None:
     assert item["content_hash"] == content_hash(item["fields"])
 
 
+def test_a_bare_domain_website_and_a_broken_address_keep_their_meaning() -> None:
+    config = fixture_config("fx-html", "http://site.example")
+    html = (
+        page("html-detail.html")
+        .replace("12 rue des Écoles, 03200 Vichy", "12 rue des Écoles<br>03200 Vichy")
+        .replace('href="https://www.bricoleurs-vichy.fr/"', 'href="bricoleurs-vichy.fr/"')
+    )
+    entry = ListingEntry(
+        listing_url="http://site.example/projets/", fields={}, extraction="selectors"
+    )
+    item = extract_detail(html, "http://site.example/projets/repair/", config, entry, NOW)
+    assert not isinstance(item, Rejection)
+    assert item["fields"]["website"] == "https://bricoleurs-vichy.fr/"  # not under /projets/
+    assert item["fields"]["address"] == "12 rue des Écoles\n03200 Vichy"  # the <br> kept
+
+
 def test_malformed_markup_still_yields_its_data() -> None:
     item = detail("html-detail-malformed.html", "http://site.example/projets/atelier/")
     assert item["fields"]["title"] == "Atelier vélo du Canal"

@@ -117,6 +117,18 @@ def test_titles_are_extracted_as_each_site_shows_them(crawls: Crawls) -> None:
         assert not wrong, site
 
 
+def test_websites_are_absolute_even_when_written_as_a_bare_domain(crawls: Crawls) -> None:
+    for site in {line["site"] for line in crawls.truth_after}:
+        truth = {
+            line["url"]: line["website"] for line in crawls.truth_after if line["site"] == site
+        }
+        found = {
+            path_of(i["url"]): i["fields"].get("website") for i in crawls.store.latest_items(site)
+        }
+        wrong = {url: (w, truth[url]) for url, w in found.items() if w and w != truth[url]}
+        assert not wrong, site
+
+
 def test_no_url_disallowed_by_robots_txt_is_ever_fetched(
     sites: tuple[Path, FixtureServer], crawls: Crawls
 ) -> None:

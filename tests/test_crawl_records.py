@@ -139,6 +139,7 @@ def test_cleanup_steps_regex_split_join_strip() -> None:
         == "Vichy"
     )
     assert clean(["a| b |"], FieldSpec("path", "", split="|")) == ["a", "b"]
-    assert clean(["  un\n deux ", "trois"], FieldSpec("css", "", join=" / ")) == "un deux / trois"
+    joined = clean(["  un  deux\n\n  trois ", "quatre"], FieldSpec("css", "", join=" / "))
+    assert joined == "un deux\ntrois / quatre"  # spaces collapsed, line breaks kept once
     assert clean([" x "], FieldSpec("css", "", strip=False)) == " x "
     assert clean(["", "  "], FieldSpec("css", "")) is None

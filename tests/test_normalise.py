@@ -177,6 +177,23 @@ def test_a_free_text_address_is_split_and_geocoded(listing_of: Any) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "Maison des associations\nVichy",
+        "Maison des associations<br>Vichy",
+        "<p>Maison des associations<br/>Vichy</p>",
+    ],
+)
+def test_an_address_on_several_lines_is_read_line_by_line(listing_of: Any, written: str) -> None:
+    listing = listing_of(address=written)
+    assert (listing.address["street"], listing.address["city"]) == (
+        "Maison des associations",
+        "Vichy",
+    )
+    assert listing.address["commune_code"] == "03310"
+
+
 def test_address_fields_are_geocoded_with_the_region_as_a_hint(listing_of: Any) -> None:
     listing = listing_of(street="1 place du Marché", postcode=3200, city="VICHY", region="Auvergne")
     assert listing.address["postcode"] == "03200"  # the spreadsheet's lost zero restored

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cis.urls import safe_http_url
+from cis.urls import absolute_url, safe_http_url
+
+PAGE = "http://contributeur.example/projets/tous-en-selle/"
 
 
 @pytest.mark.parametrize(
@@ -46,3 +48,24 @@ def test_a_well_formed_http_url_is_served_normalised(value: str, served: str) ->
 )
 def test_anything_else_is_absent(value: object) -> None:
     assert safe_http_url(value) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "absolute"),
+    [
+        ("tous-en-selle-margencel.eu/", "https://tous-en-selle-margencel.eu/"),  # a domain
+        ("www.asso.bzh/contact", "https://www.asso.bzh/contact"),
+        ("mon-asso.fr?lang=fr", "https://mon-asso.fr?lang=fr"),
+        ("logo.png", "http://contributeur.example/projets/tous-en-selle/logo.png"),  # a path
+        ("images/a.jpg", "http://contributeur.example/projets/tous-en-selle/images/a.jpg"),
+        ("asso.fr", "http://contributeur.example/projets/tous-en-selle/asso.fr"),  # a suffix
+        ("/media/a.jpg", "http://contributeur.example/media/a.jpg"),
+        ("//cdn.example.org/a.jpg", "http://cdn.example.org/a.jpg"),
+        ("https://site.fr/", "https://site.fr/"),
+        ("mailto:contact@site.fr", "mailto:contact@site.fr"),  # left for safe_http_url to drop
+    ],
+)
+def test_a_link_without_scheme_is_a_domain_when_it_starts_with_one(
+    written: str, absolute: str
+) -> None:
+    assert absolute_url(PAGE, written) == absolute

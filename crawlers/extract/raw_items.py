@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypedDict
-from urllib.parse import urljoin
 
 from cis.records import Extraction, RawItem
+from cis.urls import absolute_url
 
 URL_FIELDS = ("website", "image", "logo")
 
@@ -51,11 +51,11 @@ def content_hash(fields: dict[str, Any]) -> str:
 
 
 def resolve_urls(fields: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """``fields`` with relative website/image/logo URLs made absolute against ``base_url``."""
+    """``fields`` with website/image/logo URLs made absolute (``cis.urls.absolute_url``)."""
     resolved = dict(fields)
     for name in URL_FIELDS:
         if isinstance(resolved.get(name), str):
-            resolved[name] = urljoin(base_url, resolved[name])
+            resolved[name] = absolute_url(base_url, resolved[name])
     return resolved
 
 

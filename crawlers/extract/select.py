@@ -24,11 +24,16 @@ def clean(values: Iterable[str], spec: FieldSpec) -> Value | None:
                 continue
             value = match.group(1) if match.groups() else match.group(0)
         parts = value.split(spec.split) if spec.split else [value]
-        out.extend(" ".join(part.split()) if spec.strip else part for part in parts)
+        out.extend(_collapsed(part) if spec.strip else part for part in parts)
     out = [value for value in out if value and not value.isspace()]
     if not out:
         return None
     return out if spec.many or spec.split else spec.join.join(out)
+
+
+def _collapsed(text: str) -> str:
+    """Whitespace collapsed within each line; line breaks (a ``<br>``, a block) kept as one."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 def select_html(node: Selector, spec: FieldSpec) -> Value | None:
@@ -42,8 +47,9 @@ def _match_text(match: Selector, spec: FieldSpec) -> str | None:
         return match.attrib.get(spec.attr)
     if isinstance(match.root, str | float | int):
         return str(match.root)
-    # An element: its visible text, spaced as a browser would (inline vs block, <br>).
-    return str(html_text.selector_to_text(match, guess_layout=False))
+    # An element: its visible text, laid out as a browser would: a line break for a <br>
+    # or between blocks (an address's street and town stay apart), spaces inline.
+    return str(html_text.selector_to_text(match, guess_layout=True))
 
 
 def select_path(record: Any, spec: FieldSpec) -> Value | None:

@@ -66,11 +66,19 @@ def _html_parser() -> etree.HTMLParser:
 
 def strip_html(text: str) -> str:
     """Plain text of an HTML fragment: tags dropped, entities decoded, whitespace collapsed."""
+    return " ".join(_plain(text).split())
+
+
+def address_lines(text: str) -> str:
+    """An address as one line, its lines (``<br>``, line breaks) separated by ", "."""
+    lines = (" ".join(line.split()) for line in _plain(text).splitlines())
+    return ", ".join(line for line in lines if line)
+
+
+def _plain(text: str) -> str:
     if "<" in text:
-        text = _html_text(text)
-    elif "&" in text:
-        text = html.unescape(text)
-    return " ".join(text.split())
+        return _html_text(text)
+    return html.unescape(text) if "&" in text else text
 
 
 def _html_text(fragment: str) -> str:
@@ -83,7 +91,9 @@ def _html_text(fragment: str) -> str:
         return ""
     etree.strip_elements(root, *_HIDDEN_TAGS, with_tail=False)
     for element in root.iter():
-        if element.tag not in _INLINE_TAGS:
+        if element.tag == "br":
+            element.tail = "\n" + element.tail if element.tail else "\n"
+        elif element.tag not in _INLINE_TAGS:
             element.text = " " + element.text if element.text else " "
             element.tail = " " + element.tail if element.tail else " "
     return str(etree.tostring(root, method="text", encoding=str))
@@ -97,6 +107,15 @@ def _strings(value: Any) -> list[str]:
         value = str(value)
     text = strip_html(value) if isinstance(value, str) else ""
     return [text] if text else []
+
+
+def _raw_strings(value: Any) -> list[str]:
+    """The strings of a raw value as written (a string, a list of them, a number…)."""
+    if isinstance(value, list):
+        return [s for item in value for s in _raw_strings(item)]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return [str(value)]
+    return [value] if isinstance(value, str) else []
 
 
 def _text(value: Any, separator: str = " ") -> str:
@@ -181,7 +200,7 @@ def iso_date(value: str) -> str:
 
 def _add_place(listing: Listing, fields: dict[str, Any], geocoder: Geocoder) -> None:
     """Address parts (as written, else as geocoded), location and precision."""
-    free_text = _text(fields.get("address"), ", ")
+    free_text = ", ".join(address_lines(text) for text in _raw_strings(fields.get("address")))
     street, written_postcode, written_city = split_address(free_text)
     street = _text(fields.get("street"), ", ") or street
     postcode = clean_postcode(_text(fields.get("postcode"))) or written_postcode

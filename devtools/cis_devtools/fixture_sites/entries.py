@@ -94,6 +94,7 @@ def truth_row(entry: SiteEntry, url: str) -> dict[str, Any]:
         "title": entry.title,
         "commune_code": project.town.commune_code,
         "postcode": project.postcode,
+        "website": project.website,
         "network": project.network,
         "is_broken": entry.quirk in BROKEN_QUIRKS,
         "quirk": entry.quirk,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from html import escape
 
@@ -24,6 +25,7 @@ QUIRKS = (
     "no-title",
 )
 EXTERNAL = "https://www.example-partenaire.fr"
+BARE_DOMAIN_ONE_IN = 20
 
 
 def _listing_href(entry: SiteEntry) -> str:
@@ -57,6 +59,13 @@ def _listing(entries: Sequence[SiteEntry], number: int, last: bool) -> str:
     return page(f"Projets, page {number}", body, head=head)
 
 
+def _as_written(entry: SiteEntry, website: str) -> str:
+    """One website in twenty written as a bare domain (``href="mon-asso.fr/"``), as real sites do."""
+    if hashlib.sha1(entry.slug.encode()).digest()[0] % BARE_DOMAIN_ONE_IN:
+        return website
+    return website.removeprefix("https://")
+
+
 def _optional_parts(entry: SiteEntry) -> list[str]:
     project = entry.project
     parts = []
@@ -72,7 +81,8 @@ def _optional_parts(entry: SiteEntry) -> list[str]:
     parts.append(f'<ul class="project__tags">{tags}</ul>')
     if project.website:
         site = escape(project.website)
-        parts.append(f'<p class="project__website"><a rel="external" href="{site}">{site}</a></p>')
+        href = escape(_as_written(entry, project.website))
+        parts.append(f'<p class="project__website"><a rel="external" href="{href}">{site}</a></p>')
     if project.has_image:
         parts.append(f'<img class="project__image" src="/media/{entry.slug}.jpg" alt="">')
     parts.append(
