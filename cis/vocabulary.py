@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -48,6 +49,62 @@ def facet_keys() -> tuple[FacetKey, ...]:
         for facet, keys in facets.items()
         for key, value in keys.items()
     )
+
+
+TagTable = dict[str, tuple[str, ...]]  # raw tag, as written → CIS codes
+
+
+@cache
+def tag_tables() -> dict[str, TagTable]:
+    """The 2018 contributors' tables by name ("Avise"); repeated rows of one tag add up."""
+    tables: dict[str, dict[str, set[str]]] = {}
+    for row in csv.DictReader(io.StringIO(_read_text("cis-tag-mapping.csv"), newline="")):
+        codes = tables.setdefault(row["source"], {}).setdefault(row["raw_tag"].strip(), set())
+        codes.update(row["codes"].split())
+    return {
+        name: {tag: tuple(sorted(codes)) for tag, codes in table.items()}
+        for name, table in tables.items()
+    }
+
+
+@dataclass(frozen=True)
+class SourceVocabulary:
+    """How one contributor's tags and publics become CIS codes.
+
+    Its own labels are looked up first, then the built-in tables in order, then the CIS
+    codes and labels themselves ("AGR", "Agriculture"). Configs declare it
+    (``crawlers/sources/README.md``); each crawl records it in the raw store.
+    """
+
+    tables: tuple[str, ...] = ()  # built-in 2018 tables reused, by name
+    labels: tuple[tuple[str, tuple[str, ...]], ...] = ()  # its own: (label, codes)
+
+    def card(self) -> dict[str, object]:
+        """As recorded in the raw store (JSON)."""
+        return {"tables": list(self.tables), "labels": {k: list(v) for k, v in self.labels}}
+
+    @classmethod
+    def from_card(cls, contributor: Mapping[str, object]) -> SourceVocabulary:
+        """From a recorded contributor card; older cards name one ``tag_table``."""
+        card = contributor.get("vocabulary")
+        if not isinstance(card, Mapping):
+            table = contributor.get("tag_table")
+            return cls((table,) if isinstance(table, str) and table else ())
+        tables = card.get("tables") or []
+        labels = card.get("labels") or {}
+        assert isinstance(tables, list) and isinstance(labels, Mapping)
+        return cls(
+            tuple(str(t) for t in tables),
+            tuple((str(k), tuple(str(c) for c in v)) for k, v in labels.items()),
+        )
+
+
+def tag_table_name(name: str) -> str | None:
+    """The built-in table called ``name`` (as written, or case, accents and spacing aside)."""
+    names = tag_tables()
+    if name in names:
+        return name
+    return next((known for known in names if fold(known) == fold(name)), None)
 
 
 @cache

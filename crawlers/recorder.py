@@ -127,7 +127,7 @@ class RunRecorder:
 
 def contributor_card(config: SourceConfig) -> dict[str, object]:
     """Who the source is, kept with each run so the indexer needs only the raw store."""
-    return {**config.description(), "tag_table": config.tag_table}
+    return {**config.description(), "vocabulary": config.vocabulary.card()}
 
 
 def run_failure(state: CrawlState, reason: str) -> str | None:

@@ -46,6 +46,7 @@ class IndexReport:
             "seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in self.seconds.items()),
         ]
         lines += [f"rejected {n:,}: {reason}" for reason, n in read.rejected.most_common()]
+        lines += read.unmapped_shares()
         lines += self._cleaned()
         return "\n".join(lines)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from cis.raw_fields import RAW_FIELDS
 from crawlers.config.loader import InvalidSources, check_sources, load_sources
 from crawlers.run import MissingBaseUrl, UnknownSource, fill_base_url, select_sources
 from crawlers.spiders import spider_class
@@ -18,7 +20,7 @@ from tests.test_crawl_extract import FIXTURE_SOURCES
 ROOT = Path(__file__).parent.parent
 SOURCES = ROOT / "crawlers" / "sources"
 SHARED_DATA = ROOT / "tests" / "data"  # a copy of ../shared/data/cis-2018-spiders.json
-TAG_MAPPING = ROOT / "indexer" / "data" / "cis-tag-mapping.csv"  # the table the indexer reads
+TAG_MAPPING = ROOT / "cis" / "data" / "cis-tag-mapping.csv"  # the built-in tables
 
 VALID = """\
 id: demo
@@ -52,11 +54,11 @@ def test_the_original_working_contributors_all_have_a_valid_unverified_config() 
 def test_tag_tables_name_contributors_of_the_tag_mapping() -> None:
     with TAG_MAPPING.open(encoding="utf-8") as file:
         contributors = {row["source"] for row in csv.DictReader(file)}
-    tables = {c.id: c.tag_table for c in load_sources(SOURCES).values()}
-    assert {table for table in tables.values() if table} <= contributors
-    assert tables["bretagne-creative"] == "Bretagne Créative"
-    assert tables["apriles"] == "ODAS - APRILES"
-    assert tables["my-positive-impact"] == "My Positive Impact (Fondation Nicolas Hulot)"
+    tables = {c.id: c.vocabulary.tables for c in load_sources(SOURCES).values()}
+    assert {table for named in tables.values() for table in named} <= contributors
+    assert tables["bretagne-creative"] == ("Bretagne Créative",)
+    assert tables["apriles"] == ("ODAS - APRILES",)
+    assert tables["my-positive-impact"] == ("My Positive Impact (Fondation Nicolas Hulot)",)
 
 
 def test_fixture_site_configs_validate_and_cover_every_kind() -> None:
@@ -129,6 +131,36 @@ def test_unknown_source_ids_are_named_with_the_known_ones() -> None:
         (("  title: {css: h1}", "  title: {path: name}"), "fields.title", "needs css or xpath"),
         (("name: Démo", "name: Démo\nnom: Démo"), "nom", "unknown key"),
         (
+            ("  title: {css: h1}", "  title: {css: h1}\n  themes: {css: ul}"),
+            "fields.themes",
+            "unknown field (known: title, summary",
+        ),
+        (
+            ("name: Démo", "name: Démo\ntag_table: Avize"),
+            "tag_table",
+            "unknown tag table 'Avize' (known: 'ADEME innovation sociale', 'Atlaas",
+        ),
+        (
+            ("name: Démo", "name: Démo\nvocabulary: {tables: [Avise, Nope]}"),
+            "vocabulary.tables",
+            "unknown tag table 'Nope'",
+        ),
+        (
+            ("name: Démo", "name: Démo\nvocabulary: {labels: {Jeunes: JEU XXX}}"),
+            "vocabulary.labels.Jeunes",
+            "unknown CIS code(s) XXX",
+        ),
+        (
+            ("name: Démo", "name: Démo\nvocabulary: {file: absent.csv}"),
+            "vocabulary.file",
+            "cannot read absent.csv",
+        ),
+        (
+            ("name: Démo", "name: Démo\nvocabulary: {table: Avise}"),
+            "vocabulary.table",
+            "unknown key",
+        ),
+        (
             ("name: Démo", "name: Démo\npoliteness: {concurrency: 8}"),
             "politeness.concurrency",
             "outside",
@@ -149,6 +181,34 @@ def test_invalid_configs_are_reported_with_file_key_and_problem(
     assert problem in errors[0].problem
     with pytest.raises(InvalidSources, match=key.replace("[", "\\[")):
         load_sources(tmp_path)
+
+
+def test_a_source_declares_its_vocabulary_in_its_config_or_a_csv_beside_it(
+    tmp_path: Path,
+) -> None:
+    vocabulary = (
+        "vocabulary:\n  tables: [avise, Semeoz]\n  file: demo-tags.csv\n"
+        "  labels: {Jeunes 16-25 ans: JEU, TIC: [NUM]}\n"
+    )
+    write(tmp_path, "demo.yaml", VALID.replace("name: Démo", f"name: Démo\n{vocabulary}"))
+    write(tmp_path, "demo-tags.csv", "label,codes\nTIC,NUM COM\nRepair,DEC COH\n")
+    config = load_sources(tmp_path)["demo"]
+    assert config.vocabulary.tables == ("Avise", "Semeoz")  # the names as the tables spell them
+    assert dict(config.vocabulary.labels) == {
+        "TIC": ("NUM",),  # inline labels win over the file
+        "Repair": ("DEC", "COH"),
+        "Jeunes 16-25 ans": ("JEU",),
+    }
+    bad = write(tmp_path, "demo-tags.csv", "tag;codes\nTIC;NUM\n")
+    assert [(e.key, e.problem) for e in check_sources(tmp_path)] == [
+        ("vocabulary.file", "demo-tags.csv needs the columns label, codes")
+    ] and bad.exists()
+
+
+def test_every_field_a_config_may_fill_is_documented() -> None:
+    readme = (SOURCES / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)` \|", readme, re.MULTILINE))
+    assert documented == set(RAW_FIELDS)
 
 
 def test_kind_specific_needs_are_checked(tmp_path: Path) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from cis.raw_store import RawStore
 from cis.records import RawItem
+from cis.vocabulary import SourceVocabulary
 from indexer.geo.geocoder import Geocoder
 from indexer.listings.listing import Listing
 from indexer.listings.normalise import (
@@ -19,6 +22,7 @@ from indexer.listings.normalise import (
     strip_html,
     valid_siret,
 )
+from indexer.listings.reader import ListingReader
 from indexer.listings.taxonomy import Taxonomy
 
 
@@ -46,10 +50,11 @@ def raw_item(**fields: Any) -> RawItem:
 
 @pytest.fixture
 def listing_of(taxonomy: Taxonomy, geocoder: Geocoder) -> Any:
-    def make(tag_table: str | None = "Avise", **fields: Any) -> Listing:
+    def make(tag_table: str = "Avise", **fields: Any) -> Listing:
         item = raw_item(**{"title": "Repair Café de Vichy", **fields})
+        vocabulary = SourceVocabulary((tag_table,))
         return normalise(
-            item, source_name="FX", tag_table=tag_table, taxonomy=taxonomy, geocoder=geocoder
+            item, source_name="FX", vocabulary=vocabulary, taxonomy=taxonomy, geocoder=geocoder
         )
 
     return make
@@ -237,6 +242,12 @@ def test_tags_given_as_a_list_are_kept_whole(listing_of: Any) -> None:
     assert listing.publics == ["senior"] and listing.methods == ["govern"]
 
 
+def test_publics_are_coded_like_tags(listing_of: Any) -> None:
+    listing = listing_of(tags="Lien social", publics=["Seniors", "Personnes handicapées"])
+    assert listing.raw_tags == ["Lien social", "Seniors", "Personnes handicapées"]
+    assert "SEN" in listing.codes and "senior" in listing.publics
+
+
 def test_a_2018_item_of_arrays_and_nulls_is_normalised(listing_of: Any) -> None:
     listing = listing_of(
         title=["  Repair ", "Café &amp; Co "],
@@ -278,5 +289,27 @@ def test_an_item_without_a_usable_url_is_rejected(
     item = raw_item(title="Repair Café")
     item["url"] = url
     with pytest.raises(RejectedItem) as rejected:
-        normalise(item, source_name="FX", tag_table=None, taxonomy=taxonomy, geocoder=geocoder)
+        normalise(
+            item,
+            source_name="FX",
+            vocabulary=SourceVocabulary(),
+            taxonomy=taxonomy,
+            geocoder=geocoder,
+        )
     assert rejected.value.reason == "no usable url"
+
+
+def test_a_source_is_coded_by_the_vocabulary_its_crawl_recorded(tmp_path: Path) -> None:
+    store = RawStore(tmp_path)
+    writer = store.open_run("fx-new", "20261201T000000000Z")
+    for number, tags in enumerate(
+        (["TIC, numérique", "Agriculture"], ["Zèbres", "TIC, numérique"])
+    ):
+        item = raw_item(title=f"Projet {number}", tags=tags)
+        writer.write({**item, "source": "fx-new", "url": f"https://fx.example/p/{number}"})
+    vocabulary = SourceVocabulary(("Semeoz", "Nope"), (("TIC, numérique", ("NUM",)),))
+    writer.commit({"contributor": {"name": "FX", "vocabulary": vocabulary.card()}})
+    reader = ListingReader(store, progress=False)
+    first, second = reader.read_source("fx-new")
+    assert (first.codes, second.codes) == (["AGR", "NUM"], ["NUM"])  # "Nope" is left out
+    assert reader.report.unmapped_shares() == ["fx-new: 25% of 4 labels unmapped"]

@@ -17,6 +17,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from cis.records import LicenceTerms, SourceDescription
+from cis.vocabulary import SourceVocabulary
 
 Kind = Literal["html", "structured", "api", "sitemap", "csv", "feed"]
 SelectorKind = Literal["css", "xpath", "path"]
@@ -102,7 +103,7 @@ class SourceConfig:
     sitemap_follow: tuple[str, ...] = ()  # regexes of sitemap URLs that are detail pages
     records: RecordLayout = RecordLayout()
     complete: bool = True  # a full listing: items absent from it were removed
-    tag_table: str | None = None
+    vocabulary: SourceVocabulary = field(default_factory=SourceVocabulary)
     verified: bool = False
     logo: str = ""
     licence: Licence | None = None  # None: the contributor has not stated one

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cis.raw_fields import RAW_FIELDS
 from cis.urls import safe_http_url
 from crawlers.config.fields import check_regex, parse_field
 from crawlers.config.model import (
@@ -22,15 +23,16 @@ from crawlers.config.model import (
     SourceConfig,
 )
 from crawlers.config.reader import Reader, SourceError
+from crawlers.config.vocabulary import parse_vocabulary
 
 TOP_KEYS = (
-    "id", "name", "homepage", "logo", "licence", "contact", "kind", "verified", "tag_table", "spider",
+    "id", "name", "homepage", "logo", "licence", "contact", "kind", "verified", "tag_table",
+    "vocabulary", "spider",
     "base_url", "start_urls", "navigation", "sitemap", "records", "complete", "fields", "politeness",
     "limits",
 )  # fmt: skip
 HTML_KINDS = ("html", "structured", "sitemap")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _SPIDER = re.compile(r"^[\w.]+:\w+$")
 # A licence name is one line; ';' separates the contributors of a row in the CSV export.
 _NOT_IN_NAME = re.compile(r"[;\x00-\x1f\x7f]")
@@ -64,7 +66,7 @@ def _identity(reader: Reader, data: Mapping[str, Any], path: Path) -> dict[str, 
         "logo": reader.text(data, "logo"),
         "licence": _licence(reader, data.get("licence")),
         "contact": _contact(reader, data),
-        "tag_table": reader.text(data, "tag_table") or None,
+        "vocabulary": parse_vocabulary(reader, data, path),
         "verified": reader.flag(data, "verified"),
     }
 
@@ -159,8 +161,8 @@ def _fields(reader: Reader, data: Mapping[str, Any], kind: Kind) -> dict[str, Fi
     specs = {}
     for name, raw in reader.mapping(data, "fields").items():
         key = f"fields.{name}"
-        if not _FIELD_NAME.match(str(name)):
-            reader.error(key, "field names are lower-case snake_case (title, postcode, …)")
+        if name not in RAW_FIELDS:
+            reader.error(key, f"unknown field (known: {', '.join(RAW_FIELDS)})")
         spec = parse_field(reader, raw, key)
         if spec is None:
             continue

@@ -21,6 +21,7 @@ from lxml import etree
 
 from cis.records import RawItem
 from cis.text import to_ascii
+from cis.vocabulary import SourceVocabulary
 from indexer.geo.geocoder import Geocoder
 from indexer.geo.parse import clean_postcode, split_address
 from indexer.listings.listing import Listing
@@ -217,14 +218,23 @@ def _add_place(listing: Listing, fields: dict[str, Any], geocoder: Geocoder) -> 
     listing.location, listing.geo_precision = geo.location, geo.precision
 
 
-def _add_codes(listing: Listing, value: Any, table: str | None, taxonomy: Taxonomy) -> None:
-    """Raw tags once each, their CIS codes, the tags without a code, the codes' facets.
+def _add_codes(
+    listing: Listing, fields: dict[str, Any], table: SourceVocabulary, taxonomy: Taxonomy
+) -> None:
+    """Raw tags and publics once each, their CIS codes, the labels without one, the facets.
 
     One string is cut at its separators.
     """
-    is_one_string = isinstance(value, str)
-    tags = taxonomy.split_tags(table, strip_html(value)) if is_one_string else _strings(value)
-    listing.raw_tags = list(dict.fromkeys(tags))
+    labels = [
+        label
+        for value in (fields.get("tags"), fields.get("publics"))
+        for label in (
+            taxonomy.split_tags(table, strip_html(value))
+            if isinstance(value, str)
+            else _strings(value)
+        )
+    ]
+    listing.raw_tags = list(dict.fromkeys(labels))
     listing.codes, listing.unknown_tags = taxonomy.codes_for(table, listing.raw_tags)
     facets = taxonomy.facets_for(listing.codes)
     listing.domains, listing.publics, listing.methods = (
@@ -253,7 +263,7 @@ def normalise(
     raw: RawItem,
     *,
     source_name: str,
-    tag_table: str | None,
+    vocabulary: SourceVocabulary,
     taxonomy: Taxonomy,
     geocoder: Geocoder,
 ) -> Listing:
@@ -278,5 +288,5 @@ def normalise(
         legal_status=_text(fields.get("legal_status")),
     )
     _add_place(listing, fields, geocoder)
-    _add_codes(listing, fields.get("tags"), tag_table, taxonomy)
+    _add_codes(listing, fields, vocabulary, taxonomy)
     return listing

@@ -1,27 +1,26 @@
 """The CIS taxonomy: theme codes, portal facets and contributors' tag tables.
 
-Key concepts: a contributor writes *raw tags*; its *tag table* (one per contributor name in
-``data/cis-tag-mapping.csv``) maps each raw tag to one or more CIS *codes*; a raw tag that
-is itself a code ("AGR") or a code's label ("Agriculture") maps everywhere. A tag matches
-exactly first, then *folded* (case, accents, punctuation and spacing ignored). *Facets*
-(domains, publics, methods) group codes for the portal. The tables are package data, read
-on first use and cached on the ``Taxonomy`` object.
+Key concepts: a contributor writes *raw tags* (themes, publics); its *vocabulary*
+(``cis.vocabulary.SourceVocabulary``: its own labels, then built-in 2018 tables such as
+"Avise" from ``cis/data/cis-tag-mapping.csv``) maps each to one or more CIS *codes*; a raw
+tag that is itself a code ("AGR") or a code's label ("Agriculture") maps everywhere. A tag
+matches exactly first, then *folded* (case, accents, punctuation and spacing ignored).
+*Facets* (domains, publics, methods) group codes for the portal. The tables are package
+data, read on first use and cached on the ``Taxonomy`` object.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from importlib.resources import files
 
 from cis import vocabulary
 from cis.facets import FACETS_BY_NAME
 from cis.text import fold
+from cis.vocabulary import SourceVocabulary
 
 _STRONG_SEPARATORS = re.compile(r"\s*[;|]\s*")
 _WEAK_SEPARATORS = re.compile(r"(\s*[,/]\s*)")
@@ -35,23 +34,7 @@ class _Tables:
     facet_labels: dict[str, dict[str, str]]  # field → facet key → label
     exact: dict[str, dict[str, tuple[str, ...]]]  # table → raw tag → codes
     folded: dict[str, dict[str, tuple[str, ...]]]  # table → folded tag → codes
-    table_names: dict[str, str]  # table name, as written or folded → table name
     generic: dict[str, tuple[str, ...]]  # folded code or label → (code,)
-
-
-def _read_text(name: str) -> str:
-    return (files("indexer") / "data" / name).read_text(encoding="utf-8")
-
-
-def _read_tag_tables() -> dict[str, dict[str, tuple[str, ...]]]:
-    """Table name → raw tag → codes; repeated rows of one tag add up."""
-    tables: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in csv.DictReader(io.StringIO(_read_text("cis-tag-mapping.csv"), newline="")):
-        tables[row["source"]][row["raw_tag"].strip()].update(row["codes"].split())
-    return {
-        name: {tag: tuple(sorted(codes)) for tag, codes in table.items()}
-        for name, table in tables.items()
-    }
 
 
 def _folded(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
@@ -66,7 +49,7 @@ def _read_tables() -> _Tables:
     # The project field that holds each facet's keys is that facet's path in ``cis.facets``.
     facet_keys = vocabulary.facet_keys()
     facet_fields = {entry.facet: FACETS_BY_NAME[entry.facet].path for entry in facet_keys}
-    exact = _read_tag_tables()
+    exact = vocabulary.tag_tables()
     generic: dict[str, tuple[str, ...]] = {fold(code): (code,) for code in code_labels}
     generic.update((fold(label), (code,)) for code, label in code_labels.items())
     return _Tables(
@@ -81,7 +64,6 @@ def _read_tables() -> _Tables:
         },
         exact=exact,
         folded={name: _folded(table) for name, table in exact.items()},
-        table_names={**{fold(name): name for name in exact}, **{name: name for name in exact}},
         generic=generic,
     )
 
@@ -90,7 +72,8 @@ class Taxonomy:
     """CIS codes, facets and tag tables, read from the package data on first use."""
 
     def __init__(self) -> None:
-        self._lookups: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._lookups: dict[tuple[SourceVocabulary, str], tuple[str, ...]] = {}
+        self._own: dict[SourceVocabulary, tuple[dict[str, tuple[str, ...]], ...]] = {}
 
     @classmethod
     def load(cls) -> Taxonomy:
@@ -111,26 +94,10 @@ class Taxonomy:
         """Facet field ("domains", "publics", "methods") → facet key → label."""
         return self._tables.facet_labels
 
-    @property
-    def table_names(self) -> list[str]:
-        """The contributor tag tables, by name as written in the mapping file."""
-        return sorted(self._tables.exact)
-
-    def table_name(self, name: str | None) -> str:
-        """The tag table called ``name`` (spacing and accents aside); "" for None or ""."""
-        if not name:
-            return ""
-        names = self._tables.table_names
-        table = names.get(name) or names.get(fold(name))
-        if table is None:
-            raise ValueError(f"unknown tag table {name!r}; known: {self.table_names}")
-        return table
-
     def codes_for(
-        self, contributor: str | None, raw_tags: Iterable[str]
+        self, table: SourceVocabulary, raw_tags: Iterable[str]
     ) -> tuple[list[str], list[str]]:
         """(sorted unique CIS codes, raw tags that map to none) for a contributor's tags."""
-        table = self.table_name(contributor)
         codes: set[str] = set()
         unknown = []
         for tag in raw_tags:
@@ -148,15 +115,14 @@ class Taxonomy:
             for field, facets in self._tables.facet_codes.items()
         }
 
-    def split_tags(self, contributor: str | None, text: str) -> list[str]:
+    def split_tags(self, table: SourceVocabulary, text: str) -> list[str]:
         """Raw tags of one string, cut at ; | , and / unless the cut would break a known tag."""
-        table = self.table_name(contributor)
         tags: list[str] = []
         for piece in _STRONG_SEPARATORS.split(text):
             tags.extend(self._merge_known(table, _WEAK_SEPARATORS.split(piece)))
         return [tag for tag in tags if tag]
 
-    def _merge_known(self, table: str, parts: list[str]) -> Iterator[str]:
+    def _merge_known(self, table: SourceVocabulary, parts: list[str]) -> Iterator[str]:
         """Rejoin weak-separated ``parts`` (words and separators alternate) into known tags."""
         words, separators = parts[0::2], parts[1::2]
         start = 0
@@ -173,19 +139,31 @@ class Taxonomy:
             yield _rejoin(words, separators, start, stop)
             start = stop
 
-    def _codes_of(self, table: str, tag: str) -> tuple[str, ...]:
-        """Codes of one raw tag: the table's exact entry, its folded one, or a code or label."""
+    def _codes_of(self, table: SourceVocabulary, tag: str) -> tuple[str, ...]:
+        """Codes of one raw tag: the vocabulary's own label, its tables', a code or label."""
         key = (table, tag)
         found = self._lookups.get(key)
         if found is None:
-            tables, folded = self._tables, fold(tag)
-            found = (
-                tables.exact.get(table, {}).get(tag)
-                or tables.folded.get(table, {}).get(folded)
-                or tables.generic.get(folded, ())
+            folded = fold(tag)
+            found = next(
+                (
+                    codes
+                    for exact, by_fold in self._sources(table)
+                    if (codes := exact.get(tag) or by_fold.get(folded))
+                ),
+                self._tables.generic.get(folded, ()),
             )
             self._lookups[key] = found
         return found
+
+    def _sources(self, table: SourceVocabulary) -> list[tuple[dict[str, tuple[str, ...]], ...]]:
+        """(exact, folded) lookups in the vocabulary's order: its own labels, then its tables."""
+        if table not in self._own:
+            own = dict(table.labels)
+            self._own[table] = (own, _folded(own))
+        tables = self._tables
+        named = [(tables.exact[n], tables.folded[n]) for n in table.tables if n in tables.exact]
+        return [self._own[table], *named]
 
 
 def _rejoin(words: list[str], separators: list[str], start: int, stop: int) -> str:

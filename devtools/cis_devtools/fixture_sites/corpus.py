@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cis.raw_store import RawStore, RunWriter
 from cis.records import RawItem
+from cis.vocabulary import SourceVocabulary
 from cis_devtools.fixture_sites.entries import SiteEntry, build_entries
 from cis_devtools.fixture_sites.mutations import build_world
 from cis_devtools.fixture_sites.registry import SITES
@@ -81,5 +82,6 @@ def write_raw_store(
         writers[source].write(labelled.item)
         count += 1
     for source, writer in writers.items():
-        writer.commit({"contributor": {"name": source, "tag_table": tables[source]}})
+        vocabulary = SourceVocabulary((tables[source],)).card()
+        writer.commit({"contributor": {"name": source, "vocabulary": vocabulary}})
     return count
