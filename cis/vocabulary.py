@@ -41,6 +41,13 @@ def code_labels() -> dict[str, str]:
 
 
 @cache
+def code_descriptions() -> dict[str, str]:
+    """CIS code → the description of its scope, e.g. "AGR" → "alimentation, foret"."""
+    rows = csv.DictReader(io.StringIO(_read_text("cis-codes.csv"), newline=""))
+    return {row["code"].strip(): row["description"].strip() for row in rows}
+
+
+@cache
 def facet_keys() -> tuple[FacetKey, ...]:
     """Every domain, public and method key, in the file's order."""
     facets = json.loads(_read_text("cis-facets.json"))

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from cis.raw_store import RawStore
 from cis.setting_types import PROJECT_ROOT
 from cis.settings import SETTINGS, Settings
 from cis.source_reports import load_reports
@@ -14,6 +15,8 @@ from crawlers.report import format_report_table
 from crawlers.run import crawl as run_crawl
 from engines import open_engine
 from indexer.dedup.admin import dedup_report, edit_rule
+from indexer.listings.tag_suggestions import draft_csv, format_suggestions, source_suggestions
+from indexer.listings.taxonomy import Taxonomy
 from indexer.pipeline import apply_increments, rebuild
 from search_service.cursors import load_secret
 from search_service.partners import PartnerStore
@@ -39,6 +42,19 @@ def sources(args: argparse.Namespace, settings: Settings) -> int:
         print(error, file=sys.stderr)
     print(f"{len(errors)} problem(s) in {' and '.join(map(str, folders))}")
     return 1 if errors else 0
+
+
+def tags(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the labels no vocabulary maps, with suggested codes; or write them as a draft."""
+    found = source_suggestions(RawStore(settings.raw_dir), args.sources, Taxonomy.load())
+    if args.write is None:
+        print(format_suggestions(found))
+        return 0
+    rows = [row for per_source in found.values() for row in per_source]
+    args.write.write_text(draft_csv(rows), encoding="utf-8")
+    print(f"{len(rows)} label(s) written to {args.write}: review the codes, then name the file")
+    print("in the source's config (vocabulary: {file: …}, crawlers/sources/README.md)")
+    return 0
 
 
 def index(args: argparse.Namespace, settings: Settings) -> int:

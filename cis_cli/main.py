@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     sources.add_argument(
         "folders", nargs="*", type=Path, metavar="FOLDER", help="check: (default: CIS_SOURCES_DIR)"
     )
+    tags = _add(sub, "tags", "tags", "list the labels no vocabulary maps, with suggested codes")
+    tags.add_argument("action", choices=["report"])
+    tags.add_argument("sources", nargs="*", metavar="SOURCE", help="source ids (default: all)")
+    tags.add_argument("--write", type=Path, metavar="PATH", help="write a label,codes draft there")
     index = _add(
         sub, "index", "index", "apply new, changed and vanished projects to the live index"
     )

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from cis.raw_store import RawStore
 from cis.settings import SETTINGS
 from cis_devtools.localnode.node import free_port
+from crawlers.extract.raw_items import ListingEntry, make_item
 
 COMMANDS = [
     "crawl",
@@ -23,6 +25,7 @@ COMMANDS = [
     "demo",
     "es",
     "settings",
+    "tags",
 ]
 
 
@@ -96,3 +99,32 @@ def test_the_readme_settings_table_is_the_generated_one() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for line in cis("settings").stdout.splitlines():
         assert line in readme
+
+
+def test_tags_report_lists_unmapped_labels_with_suggestions_and_writes_a_draft(
+    tmp_path: Path,
+) -> None:
+    store = RawStore(tmp_path / "raw")
+    writer = store.open_run("fx-new", "20261201T000000000Z")
+    for number, tags in enumerate(
+        (["Alimentation solidaire", "Zèbres"], ["Alimentation solidaire"])
+    ):
+        entry = ListingEntry(listing_url="https://fx.example/", fields={}, extraction="selectors")
+        fields = {"title": f"Projet {number}", "tags": tags, "publics": "Seniors"}
+        writer.write(
+            make_item("fx-new", f"https://fx.example/{number}", entry, fields, "selectors", "")
+        )
+    writer.commit({"contributor": {"name": "FX", "vocabulary": {"tables": [], "labels": {}}}})
+    env = {"CIS_DATA_DIR": str(tmp_path)}
+    report = cis("tags", "report", **env)
+    assert report.returncode == 0, report.stderr
+    lines = report.stdout.splitlines()
+    assert lines[0] == "fx-new: 2 unmapped label(s)"  # "Seniors" is a code's label
+    assert lines[1].split()[:4] == ["2", "Alimentation", "solidaire", "AGR"]
+    assert lines[2].split()[:3] == ["1", "Zèbres", "-"]
+    draft = tmp_path / "fx-new-tags.csv"
+    assert cis("tags", "report", "fx-new", "--write", str(draft), **env).returncode == 0
+    assert draft.read_text(encoding="utf-8") == "label,codes\nAlimentation solidaire,AGR COH\nZèbres,\n"
+    unknown = cis("tags", "report", "nope", **env)
+    assert (unknown.returncode, unknown.stdout) == (2, "")
+    assert "no crawl of 'nope' in the raw store; known: fx-new" in unknown.stderr
