@@ -31,6 +31,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("region", "address.region_code"),
     Facet("departement", "address.departement_code"),
     Facet("commune", "address.commune_code"),
+    Facet("arrondissement", "address.arrondissement_code"),  # Paris, Lyon, Marseille
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 

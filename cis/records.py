@@ -36,6 +36,9 @@ class Address(TypedDict, total=False):
     city: str  # as written by the contributor
     commune_code: str  # INSEE code
     commune: str
+    # Paris, Lyon and Marseille: the municipal arrondissement, when the postcode names it.
+    arrondissement_code: str  # INSEE code, 75111
+    arrondissement: str  # "Paris 11e Arrondissement"
     departement_code: str
     departement: str
     region_code: str

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from cis import places, vocabulary
 from cis.raw_store import RawStore
 
-PLACE_FACETS = ("region", "departement", "commune")
+PLACE_FACETS = ("region", "departement", "commune", "arrondissement")
 SOURCE_NAMES_TTL_S = 30.0
 
 
@@ -39,6 +39,8 @@ def place_label(facet: str, code: str) -> str | None:
         found = places.regions().get(code)
     elif facet == "departement":
         found = places.departements().get(code)
+    elif facet == "arrondissement":
+        found = places.arrondissements().get(code)
     else:
         found = places.communes().get(code)
         if found:

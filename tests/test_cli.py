@@ -124,7 +124,10 @@ def test_tags_report_lists_unmapped_labels_with_suggestions_and_writes_a_draft(
     assert lines[2].split()[:3] == ["1", "Zèbres", "-"]
     draft = tmp_path / "fx-new-tags.csv"
     assert cis("tags", "report", "fx-new", "--write", str(draft), **env).returncode == 0
-    assert draft.read_text(encoding="utf-8") == "label,codes\nAlimentation solidaire,AGR COH\nZèbres,\n"
+    assert (
+        draft.read_text(encoding="utf-8")
+        == "label,codes\nAlimentation solidaire,AGR COH\nZèbres,\n"
+    )
     unknown = cis("tags", "report", "nope", **env)
     assert (unknown.returncode, unknown.stdout) == (2, "")
     assert "no crawl of 'nope' in the raw store; known: fx-new" in unknown.stderr

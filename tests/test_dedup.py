@@ -73,6 +73,32 @@ def test_one_name_in_one_commune_merges_however_reworded_but_not_across_communes
     assert cluster([a, b, elsewhere], Overrides()).pairs[0].reason == "name"
 
 
+def paris(arrondissement: str = "") -> Address:
+    """An address in Paris, in arrondissement ``arrondissement`` ("11") when given."""
+    place = Address(commune_code="75056", commune="Paris", departement_code="75", region_code="11")
+    if arrondissement:
+        place["arrondissement_code"] = f"751{arrondissement}"
+        place["postcode"] = f"750{arrondissement}"
+    return place
+
+
+def test_a_networks_branches_in_two_arrondissements_stay_apart() -> None:
+    site = "https://www.lesbricoleurs.fr/"
+    text = REPAIR.format(town="Paris")
+    eleventh = make_listing(
+        "avise", "1", "Repair Café Les Bricoleurs", text, address=paris("11"), website=site
+    )
+    thirteenth = make_listing(
+        "solidarum", "2", "Repair Café Les Bricoleurs", text, address=paris("13"), website=site
+    )
+    # A third listing without postcode matches both by name: it may join one, never bridge.
+    vague = make_listing("cartosol", "3", "Repair Café Les Bricoleurs", text, address=paris())
+    found = groups([eleventh, thirteenth, vague])
+    assert sorted(map(len, found)) == [1, 2]
+    same = make_listing("mot", "4", "Repair Café Les Bricoleurs", GROCERY, address=paris("11"))
+    assert {"avise/1", "mot/4"} <= next(g for g in groups([eleventh, thirteenth, same]) if "avise/1" in g)  # fmt: skip
+
+
 def test_one_name_in_one_commune_is_two_projects_when_two_organisations_run_them() -> None:
     a = make_listing("avise", "1", "Jardins de la Sioule", GARDEN, organisation="Le Lien")
     b = make_listing("solidarum", "9", "Jardins de la Sioule", GARDEN, organisation="Les Colibris")

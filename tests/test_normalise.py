@@ -212,6 +212,25 @@ def test_address_fields_are_geocoded_with_the_region_as_a_hint(listing_of: Any) 
     assert (spaced.address["postcode"], spaced.address["commune_code"]) == ("75011", "75056")
 
 
+@pytest.mark.parametrize(
+    ("written", "arrondissement"),
+    [
+        ({"address": "8 rue Oberkampf, 75011 Paris"}, "75111"),
+        ({"address": "Paris XIe"}, "75111"),
+        ({"address": "Paris 11ème"}, "75111"),
+        ({"postcode": "13013", "city": "Marseille"}, "13213"),
+        ({"city": "Lyon 1er"}, "69381"),
+        ({"city": "Paris"}, None),  # no postcode: the city only
+    ],
+)
+def test_paris_lyon_and_marseille_keep_the_arrondissement_beside_the_commune(
+    listing_of: Any, written: dict[str, str], arrondissement: str | None
+) -> None:
+    address = listing_of(**written).address
+    assert address["commune_code"] in ("75056", "13055", "69123")
+    assert address.get("arrondissement_code") == arrondissement
+
+
 def test_a_departement_only_address_has_departement_precision(listing_of: Any) -> None:
     listing = listing_of(address="Allier")
     assert listing.geo_precision == "departement"

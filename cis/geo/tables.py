@@ -60,6 +60,8 @@ class Place:
     region_code: str
     postcodes: tuple[str, ...]
     point: Point | None
+    code: str = ""  # its own INSEE code (an arrondissement's 75111, a commune's own)
+    name: str = ""  # its own name ("Paris 11e Arrondissement")
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,8 @@ def _places(
             region_code=region_code,
             postcodes=tuple(postcodes.get(rid) or postcodes.get(parent_id, [])),
             point=points[rid] or points[parent_id],
+            code=row["code"],
+            name=display_name(row),
         )
     return places
 

@@ -23,6 +23,8 @@ from indexer.dedup.merge_sets import MergeSets
 from indexer.dedup.overrides import Overrides
 from indexer.dedup.params import (
     JACCARD_THRESHOLD,
+    arrondissement,
+    arrondissements_differ,
     commune,
     departement,
     geography_conflict,
@@ -129,8 +131,8 @@ class Corpus:
         a, b = self.listing(i), self.listing(j)
         if reason == "text" and not text_allowed(a, b):
             return None  # cheap refusals before the exact Jaccard
-        if reason == "name" and organisations_conflict(a, b):
-            return None
+        if reason == "name" and (organisations_conflict(a, b) or arrondissements_differ(a, b)):
+            return None  # one name in two arrondissements: a network's branches
         jaccard = self.sketches.store.jaccard(i, j)
         if reason in ("siret", "website") and geography_conflict(a, b):
             reason += "+text"  # a project that moved, or a head-office address
@@ -169,10 +171,14 @@ def cluster_slots(
     for i, j in override_pairs(corpus, inside, overrides.always):
         links.append(ScoredPair(i, j, round(corpus.sketches.store.jaccard(i, j), 4), "always"))
     links.sort(key=lambda x: (STRENGTH[x.reason], -x.jaccard, x.i, x.j))
-    groups = {s: (corpus.listing(s).source, commune(corpus.listing(s))) for s in inside}
+    groups = {s: _group(corpus.listing(s)) for s in inside}
     sets = MergeSets(groups, override_pairs(corpus, inside, overrides.never))
     pairs = [_apply(sets, link) for link in links]  # in order: stronger links win
     return Clustering(sets.groups(), pairs)
+
+
+def _group(listing: Listing) -> tuple[str, str, str]:
+    return listing.source, commune(listing), arrondissement(listing)
 
 
 def cluster(listings: Sequence[Listing], overrides: Overrides) -> Clustering:

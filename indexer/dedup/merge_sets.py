@@ -8,18 +8,20 @@ from collections.abc import Iterable, Mapping
 class MergeSets:
     """Union-find over listing slots that refuses unions breaking a never rule or a guard.
 
-    Each set remembers its contributors, its communes and the slots it must never hold;
+    Each set remembers its contributors, its communes and arrondissements and the slots it
+    must never hold;
     ``union`` checks them before joining, so a chain of links cannot smuggle two listings
     that a rule keeps apart into one project.
     """
 
     def __init__(
-        self, groups: Mapping[int, tuple[str, str]], never: Iterable[tuple[int, int]]
+        self, groups: Mapping[int, tuple[str, str, str]], never: Iterable[tuple[int, int]]
     ) -> None:
-        # groups: slot -> (contributor id, commune code or "")
+        # groups: slot -> (contributor id, commune code or "", arrondissement code or "")
         self.parent = {slot: slot for slot in groups}
-        self.sources = {s: {src} for s, (src, _) in groups.items()}
-        self.communes = {s: {c} - {""} for s, (_, c) in groups.items()}
+        self.sources = {s: {src} for s, (src, _, _) in groups.items()}
+        self.communes = {s: {c} - {""} for s, (_, c, _) in groups.items()}
+        self.arrondissements = {s: {a} - {""} for s, (_, _, a) in groups.items()}
         self.never: dict[int, set[int]] = {}
         for a, b in never:
             self.never.setdefault(a, set()).add(b)
@@ -43,6 +45,9 @@ class MergeSets:
             return False
         if guarded and self.sources[ra] & self.sources[rb]:
             return False  # one contributor does not list one project twice
+        aa, ab = self.arrondissements[ra], self.arrondissements[rb]
+        if guarded and aa and ab and aa != ab:
+            return False  # a copy without postcode may not bridge two arrondissements' branches
         ca, cb = self.communes[ra], self.communes[rb]
         if text and not (ca <= cb or cb <= ca):
             return False  # text may not bridge two communes
@@ -51,6 +56,7 @@ class MergeSets:
         self.parent[rb] = ra
         self.sources[ra] |= self.sources.pop(rb)
         self.communes[ra] |= self.communes.pop(rb)
+        self.arrondissements[ra] |= self.arrondissements.pop(rb)
         self.never.setdefault(ra, set()).update(self.never.pop(rb, ()))
         return True
 

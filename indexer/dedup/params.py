@@ -126,6 +126,17 @@ def commune(listing: Listing) -> str:
     return listing.address.get("commune_code", "")
 
 
+def arrondissement(listing: Listing) -> str:
+    """INSEE code of the listing's Paris, Lyon or Marseille arrondissement, or ""."""
+    return listing.address.get("arrondissement_code", "")
+
+
+def arrondissements_differ(a: Listing, b: Listing) -> bool:
+    """Whether ``a`` and ``b`` lie in two arrondissements of one city (a network's branches)."""
+    x, y = arrondissement(a), arrondissement(b)
+    return bool(x and y and x != y)
+
+
 def departement_of_commune(code: str) -> str:
     """Département code of an INSEE commune code (three characters overseas)."""
     return code[:3] if code.startswith(("97", "98")) else code[:2]
@@ -141,7 +152,7 @@ def text_geography_ok(a: Listing, b: Listing) -> bool:
     """Whether text alone may link ``a`` and ``b``: same commune, or compatible vaguer places."""
     ca, cb, da, db = commune(a), commune(b), departement(a), departement(b)
     if ca and cb:
-        return ca == cb
+        return ca == cb and not arrondissements_differ(a, b)
     if ca or cb or da or db:
         return bool(da) and da == db
     return True  # neither has any location
@@ -158,9 +169,11 @@ def titles_agree(a: Listing, b: Listing) -> bool:
 
 
 def geography_conflict(a: Listing, b: Listing) -> bool:
-    """Whether ``a`` and ``b`` are placed in two different communes or départements."""
+    """Whether ``a`` and ``b`` are placed in two communes, arrondissements or départements."""
     ca, cb, da, db = commune(a), commune(b), departement(a), departement(b)
-    return bool((ca and cb and ca != cb) or (da and db and da != db))
+    return bool((ca and cb and ca != cb) or (da and db and da != db)) or arrondissements_differ(
+        a, b
+    )
 
 
 def text_allowed(a: Listing, b: Listing) -> bool:
@@ -196,5 +209,5 @@ def key_names_one_project(key: str, listings: Sequence[Listing]) -> bool:
     for listing in listings:
         if pages.setdefault(listing.source, listing.url) != listing.url:
             return False
-    communes = {commune(x) for x in listings} - {""}
-    return not key.startswith("website:") or len(communes) < SHARED_WEBSITE_COMMUNES
+    places = {arrondissement(x) or commune(x) for x in listings} - {""}
+    return not key.startswith("website:") or len(places) < SHARED_WEBSITE_COMMUNES

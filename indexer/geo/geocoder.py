@@ -5,8 +5,9 @@ Key concepts: an address is parsed into postcodes, place-name segments and hints
 first, then département and région hints pick among homonyms, then population. What
 cannot reach a commune falls back to its département or région (their chef-lieu's point),
 with ``precision`` saying which. Arrondissements of Paris, Lyon and Marseille resolve to
-their commune (INSEE 75056, 69123, 13055: one facet value per city) but keep the
-arrondissement town hall as the point, so maps still spread a city's projects.
+their commune (INSEE 75056, 69123, 13055: one commune facet value per city), and keep
+the arrondissement beside it (75111, "Paris 11e Arrondissement") with its town hall as
+the point, so maps still spread a city's projects and dedup keeps branches apart.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class GeoResult:
     postcode: str = ""
     commune_code: str = ""  # INSEE code
     commune: str = ""
+    arrondissement_code: str = ""  # Paris, Lyon, Marseille: when the postcode names one
+    arrondissement: str = ""
     departement_code: str = ""
     departement: str = ""
     region_code: str = ""
@@ -50,6 +53,8 @@ class GeoResult:
             postcode=self.postcode,
             commune_code=self.commune_code,
             commune=self.commune,
+            arrondissement_code=self.arrondissement_code,
+            arrondissement=self.arrondissement,
             departement_code=self.departement_code,
             departement=self.departement,
             region_code=self.region_code,
@@ -182,10 +187,13 @@ class Geocoder:
     def _commune_result(self, place: Place, postcodes: list[str]) -> GeoResult:
         departement = self._tables.departements[place.departement_code]
         written = next((pc for pc in postcodes if pc in place.postcodes), "")
+        arrondissement = place.kind == "ARM"
         return GeoResult(
             postcode=written or (place.postcodes[0] if len(place.postcodes) == 1 else ""),
             commune_code=place.commune_code,
             commune=place.commune,
+            arrondissement_code=place.code if arrondissement else "",
+            arrondissement=place.name if arrondissement else "",
             departement_code=departement.code,
             departement=departement.name,
             region_code=departement.region_code,
