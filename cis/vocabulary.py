@@ -97,9 +97,9 @@ class SourceVocabulary:
         if not isinstance(card, Mapping):
             table = contributor.get("tag_table")
             return cls((table,) if isinstance(table, str) and table else ())
-        tables = card.get("tables") or []
-        labels = card.get("labels") or {}
-        assert isinstance(tables, list) and isinstance(labels, Mapping)
+        tables, labels = card.get("tables"), card.get("labels")
+        tables = tables if isinstance(tables, list) else []
+        labels = labels if isinstance(labels, Mapping) else {}
         return cls(
             tuple(str(t) for t in tables),
             tuple((str(k), tuple(str(c) for c in v)) for k, v in labels.items()),
