@@ -55,11 +55,19 @@ def raw_item(entry: SiteEntry) -> RawItem:
     }
 
 
-def labelled_items(projects: int, seed: int = 2018) -> Iterator[LabelledItem]:
-    """Every listing of ``projects`` fixture projects on every fixture site (≈1.75 per project)."""
+def labelled_items(
+    projects: int, seed: int = 2018, *, disagreeing: bool = False
+) -> Iterator[LabelledItem]:
+    """Every listing of ``projects`` fixture projects on every fixture site (≈1.75 per project).
+
+    ``disagreeing``: copies that disagree more (``fixture_sites.disagreements``).
+    """
     world, _ = build_world(projects, seed, [])
     for spec in SITES:
-        for entry in build_entries(world, spec.id, seed, spec.tag_vocabulary, spec.address_styles):
+        entries = build_entries(
+            world, spec.id, seed, spec.tag_vocabulary, spec.address_styles, disagreeing=disagreeing
+        )
+        for entry in entries:
             yield LabelledItem(
                 raw_item(entry),
                 entry.project.key,

@@ -8,6 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from cis_devtools.fixture_sites.disagreements import (
+    DISAGREEING_SHARE,
+    disagreeing_address,
+    disagreeing_summary,
+    disagreeing_title,
+)
 from cis_devtools.fixture_sites.text import slugify
 from cis_devtools.fixture_sites.variants import AddressView, address_view, vary_summary, vary_title
 from cis_devtools.fixture_sites.vocab import load_tag_vocabularies, load_vocabulary
@@ -47,11 +53,16 @@ def _order_key(site: str, project: WorldProject) -> bytes:
 
 
 def _entry(
-    project: WorldProject, site: str, seed: int, vocabulary: str, styles: tuple[str, ...]
+    project: WorldProject,
+    site: str,
+    seed: int,
+    vocabulary: str,
+    styles: tuple[str, ...],
+    disagreeing: bool = False,
 ) -> SiteEntry:
     rng = random.Random(f"{seed}:{site}:{project.key}")
     town = project.town.name
-    return SiteEntry(
+    entry = SiteEntry(
         project=project,
         site=site,
         title=vary_title(rng, project.title, town),
@@ -60,14 +71,31 @@ def _entry(
         tags=_pick_tags(rng, vocabulary, project.codes),
         slug=project.slug,
     )
+    if not disagreeing or site == project.sites[0] or rng.random() >= DISAGREEING_SHARE:
+        return entry
+    return replace(
+        entry,
+        title=disagreeing_title(rng, project, entry.title),
+        summary=disagreeing_summary(rng, entry.summary),
+        address=disagreeing_address(rng, entry.address),
+    )
 
 
 def build_entries(
-    projects: Sequence[WorldProject], site: str, seed: int, vocabulary: str, styles: tuple[str, ...]
+    projects: Sequence[WorldProject],
+    site: str,
+    seed: int,
+    vocabulary: str,
+    styles: tuple[str, ...],
+    *,
+    disagreeing: bool = False,
 ) -> list[SiteEntry]:
-    """The site's listings in the site's own (stable, pseudo-random) order."""
+    """The site's listings in the site's own (stable, pseudo-random) order.
+
+    ``disagreeing``: copies beyond a project's first disagree more (``disagreements``).
+    """
     mine = sorted((p for p in projects if site in p.sites), key=lambda p: _order_key(site, p))
-    return [_entry(p, site, seed, vocabulary, styles) for p in mine]
+    return [_entry(p, site, seed, vocabulary, styles, disagreeing) for p in mine]
 
 
 def with_quirks(entries: list[SiteEntry], quirks: Sequence[str]) -> list[SiteEntry]:
