@@ -99,6 +99,29 @@ def test_a_networks_branches_in_two_arrondissements_stay_apart() -> None:
     assert {"avise/1", "mot/4"} <= next(g for g in groups([eleventh, thirteenth, same]) if "avise/1" in g)  # fmt: skip
 
 
+def test_an_organisations_copies_in_one_town_merge_however_retitled() -> None:
+    org = {"organisation": "Association Les Bricoleurs"}
+    original = make_listing(
+        "avise", "1", "Repair Café des Tilleuls", REPAIR.format(town="Moulins"), **org
+    )
+    renamed = make_listing(
+        "solidarum", "2", "Atelier de réparation des Tilleuls", "On répare.", **org
+    )
+    mistyped = make_listing("cartosol", "3", "Repair Café des Tillelus", "Entrée libre.", **org)
+    by_organisation = make_listing("mot", "4", "Association Les Bricoleurs", GARDEN[:40], **org)
+    assert len(groups([original, renamed, mistyped, by_organisation])) == 1
+
+
+def test_an_organisations_two_projects_in_one_town_stay_apart() -> None:
+    org = {"organisation": "CCAS de Moulins"}
+    garden = make_listing("avise", "1", "Jardin partagé des Lilas", GARDEN, **org)
+    grocery = make_listing("solidarum", "2", "Épicerie solidaire Le Panier", GROCERY, **org)
+    # Titled with the organisation's name, a third listing could be either: it joins neither.
+    vague = make_listing("cartosol", "3", "CCAS de Moulins", "Nos actions.", **org)
+    garden_too = make_listing("mot", "4", "Jardin partagé", "Un jardin.", **org)  # one more?
+    assert sorted(map(len, groups([garden, grocery, vague, garden_too]))) == [1, 1, 1, 1]
+
+
 def test_one_name_in_one_commune_is_two_projects_when_two_organisations_run_them() -> None:
     a = make_listing("avise", "1", "Jardins de la Sioule", GARDEN, organisation="Le Lien")
     b = make_listing("solidarum", "9", "Jardins de la Sioule", GARDEN, organisation="Les Colibris")

@@ -28,18 +28,22 @@ from indexer.dedup.params import (
     commune,
     departement,
     geography_conflict,
+    is_organisation_title,
     key_names_one_project,
+    organisation_pairs,
     organisations_conflict,
+    same_organisation,
     strong_keys,
     text_allowed,
     titles_agree,
+    titles_match,
 )
 from indexer.dedup.shingles import SketchIndex, listing_text
 from indexer.listings.listing import Listing, listing_key
 
 STRENGTH = {
-    "always": 0, "page": 1, "siret": 2, "website": 3, "name": 4, "siret+text": 5,
-    "website+text": 6, "text": 7,
+    "always": 0, "page": 1, "siret": 2, "website": 3, "name": 4, "organisation": 5,
+    "siret+text": 6, "website+text": 7, "text": 8,
 }  # fmt: skip
 
 
@@ -108,9 +112,13 @@ class Corpus:
         keys = self.keys if slots is None else {k for s in slots for k in self.keys_of(s)}
         for key in keys:
             group = self.keys[key]
-            if len(group) > 1 and key_names_one_project(key, [self.listing(x) for x in group]):
+            listings = [self.listing(x) for x in group]
+            if len(group) > 1 and key_names_one_project(key, listings):
                 kind = key.split(":", 1)[0]
-                yield from ((i, j, kind) for i, j in combinations(sorted(group), 2))
+                pairs: Iterable[tuple[int, int]] = combinations(sorted(group), 2)
+                if kind == "organisation":
+                    pairs = organisation_pairs(dict(zip(group, listings, strict=True)))
+                yield from ((i, j, kind) for i, j in pairs)
 
     def keys_of(self, slot: int) -> list[str]:
         """Strong keys of the listing at ``slot``."""
@@ -133,14 +141,35 @@ class Corpus:
             return None  # cheap refusals before the exact Jaccard
         if reason == "name" and (organisations_conflict(a, b) or arrondissements_differ(a, b)):
             return None  # one name in two arrondissements: a network's branches
+        if reason == "organisation" and not vouched(a, b):
+            return None  # one organisation's other project in the same town
         jaccard = self.sketches.store.jaccard(i, j)
         if reason in ("siret", "website") and geography_conflict(a, b):
             reason += "+text"  # a project that moved, or a head-office address
         if reason.endswith("text") and jaccard < JACCARD_THRESHOLD:
             return None
-        if reason == "website" and jaccard < JACCARD_THRESHOLD and not titles_agree(a, b):
+        if reason == "website" and jaccard < JACCARD_THRESHOLD and not website_vouched(a, b):
             return None  # the site of an organisation that runs several projects there
         return ScoredPair(i, j, round(jaccard, 4), reason)
+
+
+def website_vouched(a: Listing, b: Listing) -> bool:
+    """Whether two listings sharing a website are one project: titles agree, or vouched."""
+    return titles_agree(a, b) or vouched(a, b)
+
+
+def vouched(a: Listing, b: Listing) -> bool:
+    """Whether two listings of one organisation (or website) are one project whatever their text.
+
+    Copies cut summaries to a line, so titles decide: titles that agree once kinds are
+    folded and typos forgiven ("Repair Café des Lilas" / "Atelier de réparation des
+    Lilas"), or a title that is the organisation's own name when both name the same one.
+    Two projects one organisation runs in one town keep titles of their own: they stay apart.
+    """
+    if geography_conflict(a, b):
+        return titles_agree(a, b)
+    named_by_organisation = is_organisation_title(a) or is_organisation_title(b)
+    return titles_match(a, b) or (named_by_organisation and same_organisation(a, b))
 
 
 def override_pairs(

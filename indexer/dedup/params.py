@@ -18,10 +18,14 @@ network or platform page, not a key.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import combinations
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
+from rapidfuzz.distance import OSA
+
+from cis.concepts import concepts
 from cis.text import STOPWORDS, fold
 from indexer.listings.listing import Listing
 
@@ -48,6 +52,7 @@ LSH_ROWS: Final = 3
 
 SHARED_WEBSITE_COMMUNES: Final = 2
 NAME_KEY_MIN_WORDS: Final = 2
+TYPO_MIN_LETTERS: Final = 6  # a title word this long may carry one typo and still match
 # Hosts whose pages belong to many unrelated projects: never a project key.
 PLATFORM_HOSTS: Final = frozenset(
     {
@@ -75,7 +80,7 @@ PLATFORM_HOSTS: Final = frozenset(
 )
 
 # Bump STATE_LAYOUT when the saved corpus or the strong keys change shape.
-STATE_LAYOUT: Final = 3
+STATE_LAYOUT: Final = 4
 STATE_VERSION: Final = (
     f"minhash-{SCHEME}-{NUM_PERM}-{SEED}-{SHINGLE_KIND}{SHINGLE_SIZE}-{LSH_BANDS}x{LSH_ROWS}"
     f"-layout{STATE_LAYOUT}"
@@ -94,7 +99,7 @@ def is_platform(url: str) -> bool:
 
 
 def strong_keys(listing: Listing) -> list[str]:
-    """The listing's identity keys: its page, SIRET, own website, and name in its commune."""
+    """Identity keys: its page, SIRET, own website, name and organisation in its commune."""
     keys = [f"page:{_scheme_less(listing.url)}"]
     if listing.siret:
         keys.append(f"siret:{listing.siret}")
@@ -102,6 +107,8 @@ def strong_keys(listing: Listing) -> list[str]:
         keys.append(f"website:{_scheme_less(listing.website)}")
     if name := name_key(listing):
         keys.append(name)
+    if (place := arrondissement(listing) or commune(listing)) and listing.organisation:
+        keys.append(f"organisation:{place}:{fold(listing.organisation)}")
     return keys
 
 
@@ -168,6 +175,57 @@ def titles_agree(a: Listing, b: Listing) -> bool:
     return wa <= wb or wb <= wa
 
 
+def titles_match(a: Listing, b: Listing) -> bool:
+    """Whether the titles name the same concepts: a kind's synonyms are one, a typo forgiven.
+
+    The town's own name is left out ("… de Vichy" or not), like stopwords. Equal, not
+    one within the other: "Jardin partagé" and "Jardin partagé La Coopérative" may be two
+    gardens of one organisation.
+    """
+    ca, cb = _title_concepts(a), _title_concepts(b)
+    rest_a, rest_b = ca - cb, cb - ca
+    unmatched_a = {x for x in rest_a if not any(_one_typo(x, y) for y in rest_b)}
+    unmatched_b = {y for y in rest_b if not any(_one_typo(x, y) for x in rest_a)}
+    return bool(ca and cb) and not unmatched_a and not unmatched_b
+
+
+def organisation_pairs(listings: Mapping[int, Listing]) -> Iterator[tuple[int, int]]:
+    """The pairs of one organisation's listings in one place that may be one project.
+
+    Titled listings pair when their titles match. A listing titled with the organisation's
+    own name may be any of its projects there: it pairs only when the titled ones all
+    match each other (the organisation runs one project there, or is only known by it).
+    """
+    titled = [n for n, x in listings.items() if not is_organisation_title(x)]
+    agreed = [
+        (i, j) for i, j in combinations(sorted(titled), 2) if titles_match(listings[i], listings[j])
+    ]
+    yield from agreed
+    if len(agreed) == len(titled) * (len(titled) - 1) // 2:
+        untitled = sorted(set(listings) - set(titled))
+        yield from (tuple(sorted(p)) for p in combinations(untitled, 2))  # type: ignore[misc]
+        yield from (tuple(sorted((i, j))) for i in untitled for j in titled)  # type: ignore[misc]
+
+
+def is_organisation_title(listing: Listing) -> bool:
+    """Whether the listing's title is only its organisation's name ("SCIC Le Hangar")."""
+    return bool(listing.organisation) and fold(listing.title) == fold(listing.organisation)
+
+
+def _title_concepts(listing: Listing) -> frozenset[frozenset[tuple[str, ...]]]:
+    town = set(fold(listing.address.get("commune", "")).split())
+    words = " ".join(w for w in fold(listing.title).split() if w not in town)
+    return frozenset(frozenset(c.phrases) for c in concepts(words))
+
+
+def _one_typo(x: frozenset[tuple[str, ...]], y: frozenset[tuple[str, ...]]) -> bool:
+    """Two one-word concepts of 6 letters or more, one edit apart (a swap is one edit)."""
+    px, py = next(iter(x)), next(iter(y))
+    if len(x) != 1 or len(y) != 1 or len(px) != 1 or len(py) != 1:
+        return False
+    return min(len(px[0]), len(py[0])) >= TYPO_MIN_LETTERS and OSA.distance(px[0], py[0]) <= 1
+
+
 def geography_conflict(a: Listing, b: Listing) -> bool:
     """Whether ``a`` and ``b`` are placed in two communes, arrondissements or départements."""
     ca, cb, da, db = commune(a), commune(b), departement(a), departement(b)
@@ -185,6 +243,12 @@ def text_allowed(a: Listing, b: Listing) -> bool:
     if a.source == b.source or not text_geography_ok(a, b) or organisations_conflict(a, b):
         return False
     return (bool(commune(a)) and commune(a) == commune(b)) or titles_agree(a, b)
+
+
+def same_organisation(a: Listing, b: Listing) -> bool:
+    """Whether both name the carrying organisation, and the same one (folded)."""
+    oa, ob = fold(a.organisation), fold(b.organisation)
+    return bool(oa) and oa == ob
 
 
 def organisations_conflict(a: Listing, b: Listing) -> bool:
