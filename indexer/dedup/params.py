@@ -19,6 +19,7 @@ network or platform page, not a key.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from functools import lru_cache
 from itertools import combinations
 from typing import Final, Literal
 from urllib.parse import urlsplit
@@ -213,8 +214,14 @@ def is_organisation_title(listing: Listing) -> bool:
 
 
 def _title_concepts(listing: Listing) -> frozenset[frozenset[tuple[str, ...]]]:
-    town = set(fold(listing.address.get("commune", "")).split())
-    words = " ".join(w for w in fold(listing.title).split() if w not in town)
+    return _concepts_of(listing.title, listing.address.get("commune", ""))
+
+
+@lru_cache(maxsize=1 << 16)
+def _concepts_of(title: str, town: str) -> frozenset[frozenset[tuple[str, ...]]]:
+    """The concepts of ``title`` without the town's words; cached: pairs ask again and again."""
+    town_words = set(fold(town).split())
+    words = " ".join(w for w in fold(title).split() if w not in town_words)
     return frozenset(frozenset(c.phrases) for c in concepts(words))
 
 
