@@ -28,11 +28,9 @@ from indexer.dedup.params import (
     commune,
     departement,
     geography_conflict,
-    is_organisation_title,
     key_names_one_project,
     organisation_pairs,
     organisations_conflict,
-    same_organisation,
     strong_keys,
     text_allowed,
     titles_agree,
@@ -141,8 +139,6 @@ class Corpus:
             return None  # cheap refusals before the exact Jaccard
         if reason == "name" and (organisations_conflict(a, b) or arrondissements_differ(a, b)):
             return None  # one name in two arrondissements: a network's branches
-        if reason == "organisation" and not vouched(a, b):
-            return None  # one organisation's other project in the same town
         jaccard = self.sketches.store.jaccard(i, j)
         if reason in ("siret", "website") and geography_conflict(a, b):
             reason += "+text"  # a project that moved, or a head-office address
@@ -159,17 +155,14 @@ def website_vouched(a: Listing, b: Listing) -> bool:
 
 
 def vouched(a: Listing, b: Listing) -> bool:
-    """Whether two listings of one organisation (or website) are one project whatever their text.
+    """Whether two listings sharing a website are one project whatever their text.
 
-    Copies cut summaries to a line, so titles decide: titles that agree once kinds are
-    folded and typos forgiven ("Repair Café des Lilas" / "Atelier de réparation des
-    Lilas"), or a title that is the organisation's own name when both name the same one.
-    Two projects one organisation runs in one town keep titles of their own: they stay apart.
+    Copies cut summaries to a line, so titles decide: titles that name the same concepts
+    once kinds are folded and typos forgiven ("Repair Café des Lilas" / "Atelier de
+    réparation des Lilas"). A title that is only the organisation's name says nothing of
+    which of its projects it is: the organisation key pairs it (``organisation_pairs``).
     """
-    if geography_conflict(a, b):
-        return titles_agree(a, b)
-    named_by_organisation = is_organisation_title(a) or is_organisation_title(b)
-    return titles_match(a, b) or (named_by_organisation and same_organisation(a, b))
+    return titles_match(a, b) and not geography_conflict(a, b)
 
 
 def override_pairs(

@@ -123,8 +123,8 @@ def name_key(listing: Listing) -> str | None:
     NAME_KEY_MIN_WORDS words ("Repair Café") are too generic to be a key.
     """
     place = commune(listing)
-    if not place:
-        return None
+    if not place or is_organisation_title(listing):
+        return None  # an organisation's name is not one of its projects' names
     words = _title_words(listing) - set(fold(listing.address.get("commune", "")).split())
     return f"name:{place}:{' '.join(sorted(words))}" if len(words) >= NAME_KEY_MIN_WORDS else None
 
@@ -250,12 +250,6 @@ def text_allowed(a: Listing, b: Listing) -> bool:
     if a.source == b.source or not text_geography_ok(a, b) or organisations_conflict(a, b):
         return False
     return (bool(commune(a)) and commune(a) == commune(b)) or titles_agree(a, b)
-
-
-def same_organisation(a: Listing, b: Listing) -> bool:
-    """Whether both name the carrying organisation, and the same one (folded)."""
-    oa, ob = fold(a.organisation), fold(b.organisation)
-    return bool(oa) and oa == ob
 
 
 def organisations_conflict(a: Listing, b: Listing) -> bool:
