@@ -29,14 +29,13 @@ from indexer.dedup.params import (
     departement,
     geography_conflict,
     key_names_one_project,
-    organisation_pairs,
     organisations_conflict,
     strong_keys,
     text_allowed,
     titles_agree,
-    titles_match,
 )
 from indexer.dedup.shingles import SketchIndex, listing_text
+from indexer.dedup.titles import organisation_pairs, titles_match
 from indexer.listings.listing import Listing, listing_key
 
 STRENGTH = {

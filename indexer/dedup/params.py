@@ -18,16 +18,12 @@ network or platform page, not a key.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
-from itertools import combinations
+from collections.abc import Sequence
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
-from rapidfuzz.distance import OSA
-
-from cis.concepts import concepts
 from cis.text import STOPWORDS, fold
+from indexer.dedup.titles import is_organisation_title
 from indexer.listings.listing import Listing
 
 NUM_PERM: Final = 128
@@ -53,7 +49,6 @@ LSH_ROWS: Final = 3
 
 SHARED_WEBSITE_COMMUNES: Final = 2
 NAME_KEY_MIN_WORDS: Final = 2
-TYPO_MIN_LETTERS: Final = 6  # a title word this long may carry one typo and still match
 # Hosts whose pages belong to many unrelated projects: never a project key.
 PLATFORM_HOSTS: Final = frozenset(
     {
@@ -174,63 +169,6 @@ def titles_agree(a: Listing, b: Listing) -> bool:
     """Whether one title's words (stopwords aside) all appear in the other's."""
     wa, wb = _title_words(a), _title_words(b)
     return wa <= wb or wb <= wa
-
-
-def titles_match(a: Listing, b: Listing) -> bool:
-    """Whether the titles name the same concepts: a kind's synonyms are one, a typo forgiven.
-
-    The town's own name is left out ("… de Vichy" or not), like stopwords. Equal, not
-    one within the other: "Jardin partagé" and "Jardin partagé La Coopérative" may be two
-    gardens of one organisation.
-    """
-    ca, cb = _title_concepts(a), _title_concepts(b)
-    rest_a, rest_b = ca - cb, cb - ca
-    unmatched_a = {x for x in rest_a if not any(_one_typo(x, y) for y in rest_b)}
-    unmatched_b = {y for y in rest_b if not any(_one_typo(x, y) for x in rest_a)}
-    return bool(ca and cb) and not unmatched_a and not unmatched_b
-
-
-def organisation_pairs(listings: Mapping[int, Listing]) -> Iterator[tuple[int, int]]:
-    """The pairs of one organisation's listings in one place that may be one project.
-
-    Titled listings pair when their titles match. A listing titled with the organisation's
-    own name may be any of its projects there: it pairs only when the titled ones all
-    match each other (the organisation runs one project there, or is only known by it).
-    """
-    titled = [n for n, x in listings.items() if not is_organisation_title(x)]
-    agreed = [
-        (i, j) for i, j in combinations(sorted(titled), 2) if titles_match(listings[i], listings[j])
-    ]
-    yield from agreed
-    if len(agreed) == len(titled) * (len(titled) - 1) // 2:
-        untitled = sorted(set(listings) - set(titled))
-        yield from (tuple(sorted(p)) for p in combinations(untitled, 2))  # type: ignore[misc]
-        yield from (tuple(sorted((i, j))) for i in untitled for j in titled)  # type: ignore[misc]
-
-
-def is_organisation_title(listing: Listing) -> bool:
-    """Whether the listing's title is only its organisation's name ("SCIC Le Hangar")."""
-    return bool(listing.organisation) and fold(listing.title) == fold(listing.organisation)
-
-
-def _title_concepts(listing: Listing) -> frozenset[frozenset[tuple[str, ...]]]:
-    return _concepts_of(listing.title, listing.address.get("commune", ""))
-
-
-@lru_cache(maxsize=1 << 16)
-def _concepts_of(title: str, town: str) -> frozenset[frozenset[tuple[str, ...]]]:
-    """The concepts of ``title`` without the town's words; cached: pairs ask again and again."""
-    town_words = set(fold(town).split())
-    words = " ".join(w for w in fold(title).split() if w not in town_words)
-    return frozenset(frozenset(c.phrases) for c in concepts(words))
-
-
-def _one_typo(x: frozenset[tuple[str, ...]], y: frozenset[tuple[str, ...]]) -> bool:
-    """Two one-word concepts of 6 letters or more, one edit apart (a swap is one edit)."""
-    px, py = next(iter(x)), next(iter(y))
-    if len(x) != 1 or len(y) != 1 or len(px) != 1 or len(py) != 1:
-        return False
-    return min(len(px[0]), len(py[0])) >= TYPO_MIN_LETTERS and OSA.distance(px[0], py[0]) <= 1
 
 
 def geography_conflict(a: Listing, b: Listing) -> bool:
