@@ -6,7 +6,8 @@ becomes one *concept* whose alternatives are all the group's names — each a *p
 stems — and the group's CIS codes; any other word is a concept of its own. A project
 meets a concept when the typed words all appear in its text, or one of the synonyms
 does as a phrase, or it carries one of its codes (alone, a concept is also partly met
-by some of its typed words: ``partly_met_counts``); a theme or public concept is also met
+by some of its typed words, and a kind by a project coded with all its themes:
+``partly_met_counts``); a theme or public concept is also met
 by the kinds of project about it ("seniors" by "visites de convivialité": ``~>`` in the
 file). Both engines rank on concepts met (``required_concepts`` of them at least), so
 "friperie Angers" meets "Vestiboutique d'Angers" and "insertion jeunes" meets a project
@@ -37,7 +38,14 @@ class Concept:
     # ("atelier de réparation" would meet any atelier whose text says "réparation").
     phrases: tuple[Phrase, ...]
     codes: tuple[str, ...] = ()  # CIS codes that meet it too
-    kind: bool = False  # it names a kind of project ("café associatif"), not a theme or public
+    # Named a kind of project ("café associatif"), not a theme or public: the CIS codes of
+    # what a project of that kind is about (synonyms.txt's "~>"); () for a theme or public.
+    themes: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> bool:
+        """Whether it names a kind of project."""
+        return bool(self.themes)
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,7 @@ def concepts(text: str) -> tuple[Concept, ...]:
             tuple(words[start : start + length]),
             tuple(dict.fromkeys([phrase, *synonyms])),
             tuple(codes),
-            any(g.themes for g in groups),
+            tuple(sorted({code for g in groups for code in g.themes})),
         )
         found.setdefault(frozenset(concept.phrases), concept)
         start += length

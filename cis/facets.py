@@ -45,12 +45,13 @@ class SearchField:
     boost: float
 
 
+TAGS = "tags"  # the search field of contributors' tags: weaker evidence of a kind of project
 SEARCH_FIELDS: tuple[SearchField, ...] = (
     SearchField("title", ("title",), 3.0),
     SearchField("organisation", ("organisation",), 2.0),
     SearchField("place", ("address.commune", "address.departement", "address.region"), 1.5),
     SearchField("summary", ("summary",), 1.5),
-    SearchField("tags", ("raw_tags_flat",), 1.2),
+    SearchField(TAGS, ("raw_tags_flat",), 1.2),
     SearchField("description", ("description",), 1.0),
 )
 

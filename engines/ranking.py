@@ -9,10 +9,12 @@ before the next one is looked at:
    times that for a kind of project, so that among hits meeting part of "café associatif
    seniors" the cafés come before the seniors' other projects. The words of a concept
    apart earn ``APART`` of that ("café" in a title and "association" below is no café
-   associatif for sure). Alone in its query, a concept of several words is *partly*
-   met, for ``PARTIAL`` of that, by a text holding some of them: "Les mercredis en
-   famille" for "maison des familles", "La conciergerie de Duttlenheim" for
-   "conciergerie solidaire";
+   associatif for sure), and so does a kind named only in a contributor's theme tags
+   (a bike workshop tagged "Numérique et inclusion sociale" is no inclusion numérique
+   project). Alone in its query, a concept of several words is *partly* met, for
+   ``PARTIAL`` of that, by a text holding some of them ("Les mercredis en famille" for
+   "maison des familles", "La conciergerie de Duttlenheim" for "conciergerie
+   solidaire"), and a kind by a project coded with every theme of that kind;
 3. without a place, ``TITLE_WORDS`` when every word typed is in the title ("Bistrot
    associatif La Cabane (Sarcelles)" for "bistrot associatif la cabane"); with one,
    nearness to it instead (what its title says matters less than where it is), for a

@@ -123,6 +123,44 @@ def test_a_lone_concept_is_also_met_by_some_of_its_words_after_the_full_matches(
     assert ids(engine, "conciergerie solidaire seniors") == ["p-full"]
 
 
+def test_a_kind_named_only_in_a_contributors_tags_ranks_after_one_named_by_the_project(
+    engine: Engine,
+) -> None:
+    tagged = {"avise": ["Numérique et inclusion sociale", "Inclusion numérique"]}
+    engine.replace_all(
+        [
+            project(
+                "p-tagged", "Atelier vélo du Bourg", summary="Réparer son vélo.", raw_tags=tagged
+            ),
+            project(
+                "p-said",
+                "Le Point du Bourg",
+                description="Des bénévoles y accueillent chaque semaine, pour l'inclusion"
+                " numérique de tous, les habitants qui ont besoin d'aide.",
+            ),
+        ]
+    )
+    assert ids(engine, "inclusion numérique") == ["p-said", "p-tagged"]
+
+
+def test_alone_a_kind_is_partly_met_by_a_project_coded_with_all_its_themes(
+    engine: Engine,
+) -> None:
+    # synonyms.txt: inclusion numérique ~> NUM COH
+    engine.replace_all(
+        [
+            project(
+                "p-coded", "Les ateliers connectés", summary="Ordinateurs.", codes=["COH", "NUM"]
+            ),
+            project("p-half", "Les ateliers du lundi", summary="Ordinateurs.", codes=["NUM"]),
+            project("p-named", "Espace public numérique du Port"),
+        ]
+    )
+    assert ids(engine, "inclusion numérique") == ["p-named", "p-coded"]
+    # Beside another concept, a code for each theme is no evidence of the kind.
+    assert ids(engine, "inclusion numérique seniors") == ["p-named"]
+
+
 def test_near_a_place_a_partial_match_next_door_outranks_a_full_match_far_away(
     engine: Engine,
 ) -> None:

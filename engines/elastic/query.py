@@ -9,19 +9,23 @@ from __future__ import annotations
 from typing import Any
 
 from cis.concepts import Concept, required_concepts
-from cis.facets import FACETS_BY_NAME, SEARCH_FIELDS
+from cis.facets import FACETS_BY_NAME, SEARCH_FIELDS, TAGS
 from engines import ranking
 from engines.base import SearchRequest, effective_sort
 from engines.geo import circle
 from mappings import hidden_fields
 
 STEM_FIELDS = [f"stem.{f.name}^{f.boost}" for f in SEARCH_FIELDS]
+# Where a project names its own kind: a contributor's theme tag ("Numérique et inclusion
+# sociale" on a bike workshop) is weaker evidence of a kind of project than its own words.
+TAG_FIELDS = [f"stem.{f.name}^{f.boost}" for f in SEARCH_FIELDS if f.name == TAGS]
+SELF_DESCRIBED = [field for field in STEM_FIELDS if field not in TAG_FIELDS]
 
 
-def _close(stems: tuple[str, ...]) -> dict[str, Any]:
-    """A concept's typed words close together in one search field."""
+def _close(stems: tuple[str, ...], fields: list[str]) -> dict[str, Any]:
+    """A concept's typed words close together in one of ``fields``."""
     close = {"query": " ".join(stems), "type": "phrase", "slop": ranking.TYPED_SLOP}
-    return {"multi_match": {**close, "fields": STEM_FIELDS}}
+    return {"multi_match": {**close, "fields": fields}}
 
 
 def _words(stems: tuple[str, ...], operator: str, boost: float) -> dict[str, Any]:
@@ -30,20 +34,36 @@ def _words(stems: tuple[str, ...], operator: str, boost: float) -> dict[str, Any
     return {"multi_match": {**words, "boost": boost, "fields": STEM_FIELDS}}
 
 
-def _synonym(phrase: tuple[str, ...]) -> dict[str, Any]:
-    """A concept's synonym: its stems, in order, in one search field, weighing less."""
+def _synonym(phrase: tuple[str, ...], fields: list[str]) -> dict[str, Any]:
+    """A concept's synonym: its stems, in order, in one of ``fields``, weighing less."""
     kind = "phrase" if len(phrase) > 1 else "most_fields"
     words = {"query": " ".join(phrase), "type": kind, "boost": ranking.SYNONYM}
-    return {"multi_match": {**words, "fields": STEM_FIELDS}}
+    return {"multi_match": {**words, "fields": fields}}
+
+
+def _coded(codes: tuple[str, ...], boost: float) -> dict[str, Any]:
+    """Projects carrying every one of ``codes``, scoring ``boost``."""
+    every = {"bool": {"filter": [{"term": {"codes": code}} for code in codes]}}
+    return {"constant_score": {"filter": every, "boost": boost}}
 
 
 def _ways(concept: Concept, *, partly: bool) -> list[tuple[float, dict[str, Any]]]:
-    """Each way of meeting ``concept``, with the share of its tier it earns."""
+    """Each way of meeting ``concept``, with the share of its tier it earns.
+
+    A kind of project is fully met by what a project says of itself; named only in a
+    contributor's theme tags, it earns ``APART`` (``engines.ranking``).
+    """
     typed, *synonyms = concept.phrases
-    ways = [(1.0, _close(typed)), *((1.0, _synonym(phrase)) for phrase in synonyms)]
+    own = SELF_DESCRIBED if concept.kind else STEM_FIELDS
+    ways = [(1.0, _close(typed, own)), *((1.0, _synonym(phrase, own)) for phrase in synonyms)]
+    if concept.kind:
+        ways.append((ranking.APART, _close(typed, TAG_FIELDS)))
+        ways += [(ranking.APART, _synonym(phrase, TAG_FIELDS)) for phrase in synonyms]
     if concept.codes:
         codes = {"terms": {"codes": list(concept.codes)}}
         ways.append((1.0, {"constant_score": {"filter": codes, "boost": ranking.CODE_MATCH}}))
+    if partly and concept.themes:  # coded with all a kind's themes: maybe one of that kind
+        ways.append((ranking.PARTIAL, _coded(concept.themes, ranking.PARTIAL * ranking.CODE_MATCH)))
     if len(typed) > 1:
         ways.append((ranking.APART, _words(typed, "and", ranking.SCATTERED)))
         if partly:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cis.concepts import Concept, required_concepts
-from cis.facets import SEARCH_FIELDS
+from cis.facets import SEARCH_FIELDS, TAGS
 from engines import ranking
 from engines.base import GeoPoint, SearchRequest, effective_sort
 from engines.geo import circle, circle_box
@@ -26,6 +26,9 @@ BM25_WEIGHTS = ", ".join(
     [*(str(f.boost) for f in SEARCH_FIELDS), *("0" for _ in FTS_COLUMNS[len(SEARCH_COLUMNS) :])]
 )
 SEARCHED = "{" + " ".join(SEARCH_COLUMNS) + "}"
+# Where a project names its own kind: a contributor's theme tag ("Numérique et inclusion
+# sociale" on a bike workshop) is weaker evidence of a kind of project than its own words.
+SELF_DESCRIBED = "{" + " ".join(c for c in SEARCH_COLUMNS if c != TAGS) + "}"
 
 
 @dataclass(frozen=True)
@@ -45,13 +48,13 @@ def _every(stems: tuple[str, ...]) -> str:
     return " AND ".join(_quoted((stem,)) for stem in stems)
 
 
-def typed_match(concept: Concept) -> str:
-    """FTS5 query of a concept's typed words close together in one search column.
+def typed_match(concept: Concept, columns: str = SEARCHED) -> str:
+    """FTS5 query of a concept's typed words close together in one of ``columns``.
 
     Every stem is quoted: no user text reaches FTS5 as an operator.
     """
     stems = " ".join(_quoted((stem,)) for stem in concept.phrases[0])
-    return f"{SEARCHED} : NEAR({stems}, {ranking.TYPED_SLOP})"
+    return f"{columns} : NEAR({stems}, {ranking.TYPED_SLOP})"
 
 
 def scattered_match(concept: Concept) -> str | None:
@@ -70,10 +73,10 @@ def partial_match(concept: Concept) -> str | None:
     return f"{SEARCHED} : ({' OR '.join(_quoted((stem,)) for stem in typed)})"
 
 
-def synonym_match(concept: Concept) -> str | None:
-    """FTS5 query of a concept's synonyms, each as a phrase; None without synonyms."""
+def synonym_match(concept: Concept, columns: str = SEARCHED) -> str | None:
+    """FTS5 query of a concept's synonyms, each as a phrase, in ``columns``; None without."""
     synonyms = concept.phrases[1:]
-    return f"{SEARCHED} : ({' OR '.join(map(_quoted, synonyms))})" if synonyms else None
+    return f"{columns} : ({' OR '.join(map(_quoted, synonyms))})" if synonyms else None
 
 
 def title_words_match(request: SearchRequest) -> str:
@@ -160,36 +163,56 @@ def _titled(request: SearchRequest) -> Sql:
 def _meet(number: int, concept: Concept, *, partly: bool) -> list[Sql]:
     """Rows of ``met`` for the projects meeting concept ``number``: its tier, its text score."""
     bm25 = f"bm25(projects_fts, {BM25_WEIGHTS})"
-    full = ranking.concept_weight(concept.kind)
-    weighed = [
-        (full, 1.0, typed_match(concept)),
-        (full, ranking.SYNONYM, synonym_match(concept)),
-        (full * ranking.APART, ranking.SCATTERED, scattered_match(concept)),
-        (
-            full * ranking.PARTIAL,
-            ranking.PARTIAL * ranking.SCATTERED,
-            partly and partial_match(concept),
-        ),
-    ]
     statements = [
         Sql(
             f"INSERT INTO met SELECT rowid, {number}, ?, -? * {bm25} FROM projects_fts"
             " WHERE projects_fts MATCH ?",
             (tier, weight, match),
         )
-        for tier, weight, match in weighed
-        if match
+        for tier, weight, match in _text_ways(concept, partly=partly)
     ]
-    if concept.codes:
-        marks = ", ".join("?" for _ in concept.codes)
-        statements.append(
-            Sql(
-                f"INSERT INTO met SELECT project, {number}, ?, ? FROM facet_values"
-                f" WHERE facet = 'code' AND value IN ({marks})",
-                (full, ranking.CODE_MATCH, *concept.codes),
-            )
+    full = ranking.concept_weight(concept.kind)
+    coded = [(full, ranking.CODE_MATCH, concept.codes, 1)]
+    if partly and concept.themes:  # coded with all a kind's themes: maybe one of that kind
+        share = ranking.PARTIAL
+        coded.append(
+            (full * share, ranking.CODE_MATCH * share, concept.themes, len(concept.themes))
         )
+    for tier, score, codes, needed in coded:
+        if codes:
+            marks = ", ".join("?" for _ in codes)
+            statements.append(
+                Sql(
+                    f"INSERT INTO met SELECT project, {number}, ?, ? FROM facet_values"
+                    f" WHERE facet = 'code' AND value IN ({marks})"
+                    " GROUP BY project HAVING count(*) >= ?",
+                    (tier, score, *codes, needed),
+                )
+            )
     return statements
+
+
+def _text_ways(concept: Concept, *, partly: bool) -> list[tuple[float, float, str]]:
+    """``(tier, text score weight, FTS5 query)`` of each way text meets ``concept``.
+
+    A kind of project is fully met by what a project says of itself; named only in a
+    contributor's theme tags, it earns ``APART`` (``engines.ranking``).
+    """
+    full = ranking.concept_weight(concept.kind)
+    apart = full * ranking.APART
+    own = SELF_DESCRIBED if concept.kind else SEARCHED
+    ways = [
+        (full, 1.0, typed_match(concept, own)),
+        (full, ranking.SYNONYM, synonym_match(concept, own)),
+        (apart, ranking.SCATTERED, scattered_match(concept)),
+    ]
+    if concept.kind:
+        ways.append((apart, 1.0, typed_match(concept, TAGS)))
+        ways.append((apart, ranking.SYNONYM, synonym_match(concept, TAGS)))
+    if partly:
+        partial = full * ranking.PARTIAL
+        ways.append((partial, ranking.PARTIAL * ranking.SCATTERED, partial_match(concept)))
+    return [(tier, weight, match) for tier, weight, match in ways if match]
 
 
 def _ranked_base(request: SearchRequest) -> Sql:
