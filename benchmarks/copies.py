@@ -13,6 +13,7 @@ postcode dropped or a neighbour's). Printed for each world:
   and B-cubed ones (per listing: its cluster against its true project);
 * *franchise* pairs merged: two projects of one network; *sibling* pairs merged: two
   projects of one organisation in one town;
+* *relisted* pairs merged: one site's two listings of one project, among all such pairs;
 * commune accuracy, and arrondissement accuracy for listings in Paris, Lyon or Marseille;
 * theme precision and recall: the codes read from each listing's tags against the world's.
 """
@@ -20,6 +21,7 @@ postcode dropped or a neighbour's). Printed for each world:
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -97,6 +99,17 @@ def wrong_merges(
     return franchise, sibling
 
 
+def relisted(clusters: Sequence[Sequence[int]], labelled: Sequence[LabelledItem]) -> str:
+    """``merged/all`` pairs of one site's two listings of one project."""
+    listed = Counter((x.item["source"], x.project_key) for x in labelled)
+    every = sum(n * (n - 1) // 2 for n in listed.values())
+    merged = 0
+    for members in clusters:
+        found = Counter((labelled[n].item["source"], labelled[n].project_key) for n in members)
+        merged += sum(n * (n - 1) // 2 for n in found.values())
+    return f"{merged}/{every}"
+
+
 def geography(listings: Sequence[Listing], projects: Sequence[WorldProject]) -> tuple[float, float]:
     """(commune accuracy, arrondissement accuracy among listings in Paris, Lyon, Marseille)."""
     communes = sum(
@@ -133,12 +146,13 @@ def evaluate(labelled: list[LabelledItem], world: dict[str, WorldProject]) -> li
     projects = [world[key] for key in truth]
     pairs, cubed = pairwise(clusters, truth), b_cubed(clusters, truth)
     franchise, sibling = wrong_merges(clusters, projects)
+    twice = relisted(clusters, labelled)
     commune, arrondissement = geography(listings, projects)
     coded = themes(listings, projects)
     return [
         f"{pairs.precision:9.4f} {pairs.recall:7.4f} {pairs.f1:7.4f}",
         f"{cubed.precision:9.4f} {cubed.recall:7.4f} {cubed.f1:7.4f}",
-        f"{franchise:9d} {sibling:7d}",
+        f"{franchise:9d} {sibling:7d} {twice:>9s}",
         f"{commune:7.2%} {arrondissement:7.2%}",
         f"{coded.precision:7.3f} {coded.recall:7.3f}",
     ]
@@ -155,7 +169,7 @@ def main() -> None:
     world = {p.key: p for p in build_world(count, args.seed, [])[0]}
     print(
         f"{'copies':12s} {'items':>7s} | {'pairwise P':>9s} {'R':>7s} {'F1':>7s} | {'B³ P':>9s} {'R':>7s}"
-        f" {'F1':>7s} | {'franchise':>9s} {'sibling':>7s} | {'commune':>7s} {'arrond.':>7s}"
+        f" {'F1':>7s} | {'franchise':>9s} {'sibling':>7s} {'relisted':>9s} | {'commune':>7s} {'arrond.':>7s}"
         f" | {'theme P':>7s} {'R':>7s}"
     )
     for name, disagreeing in (("ordinary", False), ("disagreeing", True)):

@@ -112,6 +112,34 @@ def test_an_organisations_copies_in_one_town_merge_however_retitled() -> None:
     assert len(groups([original, renamed, mistyped, by_organisation])) == 1
 
 
+def test_an_organisations_listings_at_two_street_addresses_are_two_projects() -> None:
+    org = dict(organisation="Ville de Moulins")
+    at = [
+        Address(street=street, **AT_MOULINS)
+        for street in ("86 rue Gambetta", "72 route de la Mairie", "86, r. Gambetta")
+    ]
+    listings = [
+        make_listing(
+            "avise",
+            "1",
+            "Repair Café de Moulins",
+            REPAIR.format(town="Moulins"),
+            address=at[0],
+            **org,
+        ),
+        make_listing(
+            "solidarum",
+            "2",
+            "Ville de Moulins",
+            "La Fabrique de Moulins est un…",
+            address=at[1],
+            **org,
+        ),
+        make_listing("fondation", "3", "Ville de Moulins", "Le Repair Café…", address=at[2], **org),
+    ]
+    assert groups(listings) == [{"avise/1", "fondation/3"}, {"solidarum/2"}]
+
+
 def test_an_organisations_two_projects_in_one_town_stay_apart() -> None:
     org = {"organisation": "CCAS de Moulins"}
     garden = make_listing("avise", "1", "Jardin partagé des Lilas", GARDEN, **org)
@@ -158,12 +186,40 @@ def test_a_page_without_commune_joins_one_town_at_most() -> None:
     assert sorted(map(len, found)) == [1, 2]
 
 
-def test_same_contributor_twice_merges_only_on_the_same_page() -> None:
+def test_one_contributors_two_pages_merge_when_they_say_the_same_or_are_one_page() -> None:
     first = make_listing("avise", "1", "Jardins de la Sioule", GARDEN)
-    other_page = make_listing("avise", "2", "Jardins de la Sioule", GARDEN)
+    relisted = make_listing("avise", "2", "Jardins de la Sioule", GARDEN)
     same_page = make_listing("avise", "1", "Jardins de la Sioule (bis)", GARDEN[:90])
-    assert groups([first, other_page]) == [{"avise/1"}, {"avise/2"}]
+    assert groups([first, relisted]) == [{"avise/1", "avise/2"}]
     assert len(groups([first, same_page])) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(summary=GARDEN[:120]),
+        dict(address=AT_VICHY),
+        dict(organisation="Centre social des Jardins"),
+        dict(raw_tags=["Jardin partagé"]),
+    ],
+)
+def test_one_contributors_two_pages_differing_in_anything_stay_two_projects(
+    change: dict[str, Any],
+) -> None:
+    fields: dict[str, Any] = {"summary": GARDEN, **change}
+    summary = fields.pop("summary")
+    first = make_listing("avise", "1", "Jardins de la Sioule", GARDEN)
+    other = make_listing("avise", "2", "Jardins de la Sioule", summary, **fields)
+    assert groups([first, other]) == [{"avise/1"}, {"avise/2"}]
+
+
+def test_a_relisted_project_merges_with_another_contributors_copy_as_one() -> None:
+    listings = [
+        make_listing("avise", "1", "Jardins de la Sioule", GARDEN),
+        make_listing("avise", "2", "Jardins de la Sioule", GARDEN),
+        make_listing("solidarum", "9", "Jardins partagés de la Sioule", GARDEN[:150]),
+    ]
+    assert groups(listings) == [{"avise/1", "avise/2", "solidarum/9"}]
 
 
 @pytest.mark.parametrize(

@@ -199,6 +199,22 @@ def test_an_address_on_several_lines_is_read_line_by_line(listing_of: Any, writt
     assert listing.address["commune_code"] == "03310"
 
 
+@pytest.mark.parametrize(
+    ("written", "street"),
+    [
+        ("Auvergne-Rhône-Alpes, Vichy", None),
+        ("Allier, Vichy", None),
+        ("Auvergne-Rhône-Alpes, 12 rue des Écoles, Vichy", "12 rue des Écoles"),
+    ],
+)
+def test_a_region_or_departement_written_before_the_town_is_no_street(
+    listing_of: Any, written: str, street: str | None
+) -> None:
+    listing = listing_of(address=written)
+    assert listing.address.get("street") == street
+    assert listing.address["commune_code"] == "03310"
+
+
 def test_address_fields_are_geocoded_with_the_region_as_a_hint(listing_of: Any) -> None:
     listing = listing_of(street="1 place du Marché", postcode=3200, city="VICHY", region="Auvergne")
     assert listing.address["postcode"] == "03200"  # the spreadsheet's lost zero restored

@@ -1,12 +1,14 @@
 """Near-duplicate clustering: which listings describe the same project.
 
 Key concepts: a *link* is a scored pair of listings with a reason — ``page`` (same page
-URL), ``siret``, ``website`` (strong keys), ``siret+text`` (a SIRET across two communes,
+URL), ``twin`` (one contributor's two pages saying the same: ``twin_key``), ``siret``,
+``website``, ``name``, ``organisation`` (strong keys), ``siret+text`` (a SIRET across two communes,
 accepted because the text agrees too) or ``text`` (exact shingle Jaccard ≥
 JACCARD_THRESHOLD on an LSH candidate, under the geography rule of ``dedup_params``).
 Links are applied strongest first through a union-find that refuses unions breaking a
-constraint: an admin never-merge rule; for text links, two listings of one contributor in
-one project, or a project spanning communes the text link did not vouch for. A key is
+constraint: an admin never-merge rule; but for page, twin and admin links, two listings
+of one contributor in one project or two arrondissements; for text links, a project
+spanning communes the text link did not vouch for. A key is
 ignored when one contributor gives it to two of its pages (it names an association, not a
 project) and, for websites, when it is seen in several communes (a network homepage).
 The state an incremental run keeps between runs is in ``dedup_state``.
@@ -30,6 +32,7 @@ from indexer.dedup.params import (
     geography_conflict,
     key_names_one_project,
     organisations_conflict,
+    streets_differ,
     strong_keys,
     text_allowed,
     titles_agree,
@@ -39,8 +42,8 @@ from indexer.dedup.titles import organisation_pairs, titles_match
 from indexer.listings.listing import Listing, listing_key
 
 STRENGTH = {
-    "always": 0, "page": 1, "siret": 2, "website": 3, "name": 4, "organisation": 5,
-    "siret+text": 6, "website+text": 7, "text": 8,
+    "always": 0, "page": 1, "twin": 2, "siret": 3, "website": 4, "name": 5, "organisation": 6,
+    "siret+text": 7, "website+text": 8, "text": 9,
 }  # fmt: skip
 
 
@@ -138,6 +141,8 @@ class Corpus:
             return None  # cheap refusals before the exact Jaccard
         if reason == "name" and (organisations_conflict(a, b) or arrondissements_differ(a, b)):
             return None  # one name in two arrondissements: a network's branches
+        if reason == "organisation" and streets_differ(a, b):
+            return None  # one organisation's two projects in one town, at two addresses
         jaccard = self.sketches.store.jaccard(i, j)
         if reason in ("siret", "website") and geography_conflict(a, b):
             reason += "+text"  # a project that moved, or a head-office address
@@ -175,7 +180,7 @@ def override_pairs(
 
 
 def _apply(sets: MergeSets, link: ScoredPair) -> ScoredPair:
-    guarded = link.reason not in ("always", "page")
+    guarded = link.reason not in ("always", "page", "twin")
     merged = sets.union(link.i, link.j, guarded=guarded, text=link.reason == "text")
     return link._replace(merged=merged)
 

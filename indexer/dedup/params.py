@@ -18,6 +18,7 @@ network or platform page, not a key.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Final, Literal
 from urllib.parse import urlsplit
@@ -76,7 +77,7 @@ PLATFORM_HOSTS: Final = frozenset(
 )
 
 # Bump STATE_LAYOUT when the saved corpus or the strong keys change shape.
-STATE_LAYOUT: Final = 4
+STATE_LAYOUT: Final = 5
 STATE_VERSION: Final = (
     f"minhash-{SCHEME}-{NUM_PERM}-{SEED}-{SHINGLE_KIND}{SHINGLE_SIZE}-{LSH_BANDS}x{LSH_ROWS}"
     f"-layout{STATE_LAYOUT}"
@@ -95,8 +96,10 @@ def is_platform(url: str) -> bool:
 
 
 def strong_keys(listing: Listing) -> list[str]:
-    """Identity keys: its page, SIRET, own website, name and organisation in its commune."""
+    """Identity keys: its page, its content, SIRET, own website, name and organisation there."""
     keys = [f"page:{_scheme_less(listing.url)}"]
+    if twin := twin_key(listing):
+        keys.append(twin)
     if listing.siret:
         keys.append(f"siret:{listing.siret}")
     if listing.website and not is_platform(listing.website):
@@ -106,6 +109,24 @@ def strong_keys(listing: Listing) -> list[str]:
     if (place := arrondissement(listing) or commune(listing)) and listing.organisation:
         keys.append(f"organisation:{place}:{fold(listing.organisation)}")
     return keys
+
+
+def twin_key(listing: Listing) -> str | None:
+    """``twin:<contributor>:<digest>`` of everything a listing says but its URL.
+
+    A contributor that lists one project twice (a page moved, a form filled in twice)
+    gives both pages the same content; two of its pages agreeing on title, text, address,
+    organisation, website and tags are one project, though it never lists one project
+    twice on purpose. A listing saying little more than a title has no such key.
+    """
+    if not (listing.title and (listing.summary or listing.description) and commune(listing)):
+        return None
+    said = (
+        listing.title, listing.summary, listing.description, listing.organisation,
+        listing.website, listing.siret, *sorted(listing.address.items()), *listing.raw_tags,
+    )  # fmt: skip
+    digest = hashlib.blake2b(repr(said).encode(), digest_size=12).hexdigest()
+    return f"twin:{listing.source}:{digest}"
 
 
 def name_key(listing: Listing) -> str | None:
@@ -138,6 +159,20 @@ def arrondissements_differ(a: Listing, b: Listing) -> bool:
     """Whether ``a`` and ``b`` lie in two arrondissements of one city (a network's branches)."""
     x, y = arrondissement(a), arrondissement(b)
     return bool(x and y and x != y)
+
+
+def streets_differ(a: Listing, b: Listing) -> bool:
+    """Whether both listings give a street and the two cannot be one address.
+
+    Lenient with spelling ("12, r. des Écoles" is "12 rue des écoles"): they differ when
+    their house numbers do, or when they share no word at all.
+    """
+    words_a = set(fold(a.address.get("street", "")).split()) - STOPWORDS
+    words_b = set(fold(b.address.get("street", "")).split()) - STOPWORDS
+    if not (words_a and words_b):
+        return False
+    numbers_a, numbers_b = {w for w in words_a if w.isdigit()}, {w for w in words_b if w.isdigit()}
+    return not words_a & words_b or bool(numbers_a and numbers_b and not numbers_a & numbers_b)
 
 
 def departement_of_commune(code: str) -> str:
@@ -204,13 +239,14 @@ def key_names_one_project(key: str, listings: Sequence[Listing]) -> bool:
     """Whether the strong ``key`` shared by ``listings`` names one project, not a group.
 
     A key one contributor gives to two of its pages names an association; a website seen in
-    SHARED_WEBSITE_COMMUNES communes is a network homepage. Page keys always hold.
+    SHARED_WEBSITE_COMMUNES communes is a network homepage. Page and twin keys always hold.
     """
-    if key.startswith("page:"):
+    if key.startswith(("page:", "twin:")):
         return True
     pages: dict[str, str] = {}
     for listing in listings:
-        if pages.setdefault(listing.source, listing.url) != listing.url:
+        page = twin_key(listing) or listing.url  # a project listed twice is one page
+        if pages.setdefault(listing.source, page) != page:
             return False
     places = {arrondissement(x) or commune(x) for x in listings} - {""}
     return not key.startswith("website:") or len(places) < SHARED_WEBSITE_COMMUNES

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import cast
 
+from cis.geo.names import fold_place
 from cis.geo.tables import Area, GeoTables, Place, load_tables
 from cis.geo.wkb import Point
 from cis.records import Address, GeoPrecision, Location
@@ -131,6 +132,10 @@ class Geocoder:
             codes = departements_of_postcode(postcode)
             deps.extend(c for c in codes if c in self._tables.departements)
         return deps, regions
+
+    def names_area(self, text: str) -> bool:
+        """Whether ``text`` is only a département or région name ("Occitanie", "Allier")."""
+        return self._area(fold_place(text)) is not None
 
     def _area(self, key: str) -> Area | None:
         """The département or région a whole key names ("departement de l allier" too)."""

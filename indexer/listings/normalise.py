@@ -202,8 +202,10 @@ def iso_date(value: str) -> str:
 def _add_place(listing: Listing, fields: dict[str, Any], geocoder: Geocoder) -> None:
     """Address parts (as written, else as geocoded), location and precision."""
     free_text = ", ".join(address_lines(text) for text in _raw_strings(fields.get("address")))
-    street, written_postcode, written_city = split_address(free_text)
-    street = _text(fields.get("street"), ", ") or street
+    written_street, written_postcode, written_city = split_address(free_text)
+    # "Occitanie, Leucate": the part before the town is the région, no street.
+    street_parts = [p for p in written_street.split(", ") if p and not geocoder.names_area(p)]
+    street = _text(fields.get("street"), ", ") or ", ".join(street_parts)
     postcode = clean_postcode(_text(fields.get("postcode"))) or written_postcode
     city = _text(fields.get("city"))
     region = _text([fields.get("region"), fields.get("departement")], ", ")

@@ -46,7 +46,7 @@ def raw_item(entry: SiteEntry) -> RawItem:
     }
     return {
         "source": entry.site,
-        "url": f"https://{entry.site}.example/projets/{project.slug}",
+        "url": f"https://{entry.site}.example/projets/{entry.slug}",
         "listing_url": f"https://{entry.site}.example/projets/",
         "fetched_at": FETCHED_AT,
         "content_hash": "",

@@ -3,12 +3,14 @@
 Real contributors rename a project's kind ("Repair Café" / "Atelier de réparation"),
 reorder its title, use the organisation's name as title, add or drop the town, mistype;
 they cut the summary to a line, paraphrase it or append news; they drop the postcode or
-write a neighbouring commune's. Each copy gets one title, one summary and one address
+write a neighbouring commune's; and one site in a while lists a project twice, the same
+listing at another URL (``relisted``). Each copy gets one title, one summary and one address
 change at most, drawn from a seeded ``random.Random``: the world stays reproducible.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 
@@ -47,6 +49,13 @@ PARAPHRASES = (
     ("chaque", "tous les"),
 )
 DISAGREEING_SHARE = 0.6  # of a project's copies, beyond the first, that disagree
+RELISTED_ONE_IN = 40  # listings a site shows twice, at two URLs
+
+
+def relisted(site: str, key: str) -> bool:
+    """Whether ``site`` lists project ``key`` a second time (stable, one in RELISTED_ONE_IN)."""
+    digest = hashlib.blake2b(f"relisted:{site}:{key}".encode(), digest_size=4).digest()
+    return int.from_bytes(digest) % RELISTED_ONE_IN == 0
 
 
 def disagreeing_title(rng: random.Random, project: WorldProject, title: str) -> str:

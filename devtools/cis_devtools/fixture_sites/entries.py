@@ -13,6 +13,7 @@ from cis_devtools.fixture_sites.disagreements import (
     disagreeing_address,
     disagreeing_summary,
     disagreeing_title,
+    relisted,
 )
 from cis_devtools.fixture_sites.text import slugify
 from cis_devtools.fixture_sites.variants import AddressView, address_view, vary_summary, vary_title
@@ -92,10 +93,16 @@ def build_entries(
 ) -> list[SiteEntry]:
     """The site's listings in the site's own (stable, pseudo-random) order.
 
-    ``disagreeing``: copies beyond a project's first disagree more (``disagreements``).
+    ``disagreeing``: copies beyond a project's first disagree more, and a few listings are
+    shown twice at two URLs (``disagreements``).
     """
     mine = sorted((p for p in projects if site in p.sites), key=lambda p: _order_key(site, p))
-    return [_entry(p, site, seed, vocabulary, styles, disagreeing) for p in mine]
+    entries = [_entry(p, site, seed, vocabulary, styles, disagreeing) for p in mine]
+    if not disagreeing:
+        return entries
+    # "--": no slug of the world has two dashes in a row, so no other project has this URL.
+    again = [replace(e, slug=f"{e.slug}--2") for e in entries if relisted(site, e.project.key)]
+    return entries + again
 
 
 def with_quirks(entries: list[SiteEntry], quirks: Sequence[str]) -> list[SiteEntry]:
