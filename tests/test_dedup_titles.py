@@ -18,6 +18,11 @@ from tests.test_dedup import GARDEN, make_listing
         ("Jardin partagé", "Jardin partagé La Coopérative", False),  # maybe two gardens
         ("Repair Café des Lilas", "Repair Café des Lials", False),  # short words: no typo allowed
         ("Jardin partagé des Lilas", "Épicerie solidaire des Lilas", False),
+        ("Jaridn collectif des Saules", "Jardin collectif des Saules", True),  # a kind mistyped
+        ("Les ateliers La Pettie Rockette", "Les ateliers La Petite Rockette", True),
+        ("Repair Café de Mouilns", "Repair Café", True),  # its town mistyped
+        ("Jaridn collectif des Saules", "Jardin collectif des Sables", False),  # two typos
+        ("Jardin des Saules", "Jardin des Saules Verts", False),
     ],
 )
 def test_titles_match_as_concepts(one: str, other: str, same: bool) -> None:

@@ -16,7 +16,7 @@ from typing import Final
 from rapidfuzz.distance import OSA
 
 from cis.concepts import concepts
-from cis.text import fold
+from cis.text import STOPWORDS, fold
 from indexer.listings.listing import Listing
 
 TYPO_MIN_LETTERS: Final = 6  # a title word this long may carry one typo and still match
@@ -27,8 +27,40 @@ def titles_match(a: Listing, b: Listing) -> bool:
 
     The town's own name is left out ("… de Vichy" or not), like stopwords. Equal, not
     one within the other: "Jardin partagé" and "Jardin partagé La Coopérative" may be two
-    gardens of one organisation.
+    gardens of one organisation. A typo is forgiven in the words as written too, where it
+    hides a kind ("Jaridn collectif") or the town ("Repair Café de Taavux").
     """
+    return _concepts_match(a, b) or _words_match(a, b)
+
+
+def _words_match(a: Listing, b: Listing) -> bool:
+    """The same title words but one, mistyped (the town's words left out)."""
+    wa, wb = _title_words(a), _title_words(b)
+    rest_a, rest_b = wa - wb, wb - wa
+    if not (wa and wb) or len(rest_a) != len(rest_b) or len(rest_a) > 1:
+        return False
+    return not rest_a or _typo(next(iter(rest_a)), next(iter(rest_b)))
+
+
+def _typo(x: str, y: str) -> bool:
+    """Two words of TYPO_MIN_LETTERS letters or more, one edit apart (a swap is one)."""
+    return min(len(x), len(y)) >= TYPO_MIN_LETTERS and OSA.distance(x, y) <= 1
+
+
+def _title_words(listing: Listing) -> frozenset[str]:
+    return _words_of(listing.title, listing.address.get("commune", ""))
+
+
+@lru_cache(maxsize=1 << 16)
+def _words_of(title: str, town: str) -> frozenset[str]:
+    """Folded title words but stopwords and the town's (mistyped or not); cached."""
+    town_words = set(fold(town).split())
+    words = set(fold(title).split()) - STOPWORDS
+    return frozenset(w for w in words if not any(w == t or _typo(w, t) for t in town_words))
+
+
+def _concepts_match(a: Listing, b: Listing) -> bool:
+    """The same concepts, a one-word concept one typo from the other's."""
     ca, cb = _title_concepts(a), _title_concepts(b)
     rest_a, rest_b = ca - cb, cb - ca
     unmatched_a = {x for x in rest_a if not any(_one_typo(x, y) for y in rest_b)}
@@ -76,4 +108,4 @@ def _one_typo(x: frozenset[tuple[str, ...]], y: frozenset[tuple[str, ...]]) -> b
     px, py = next(iter(x)), next(iter(y))
     if len(x) != 1 or len(y) != 1 or len(px) != 1 or len(py) != 1:
         return False
-    return min(len(px[0]), len(py[0])) >= TYPO_MIN_LETTERS and OSA.distance(px[0], py[0]) <= 1
+    return _typo(px[0], py[0])
