@@ -37,6 +37,11 @@ def pairs(groups: list[list[str]]) -> set[tuple[str, str]]:
     return {tuple(sorted(p)) for g in groups for p in combinations(g, 2)}  # type: ignore[misc]
 
 
+def vocabulary_of(labelled: LabelledItem) -> SourceVocabulary:
+    """The vocabulary its fixture site declares: its 2018 table, or none (a newcomer)."""
+    return SourceVocabulary((labelled.tag_table,) if labelled.tag_table else ())
+
+
 def normalise_all(
     labelled: list[LabelledItem], taxonomy: Taxonomy, geocoder: Geocoder
 ) -> list[Listing]:
@@ -45,7 +50,7 @@ def normalise_all(
         normalise(
             x.item,
             source_name=x.item["source"],
-            vocabulary=SourceVocabulary((x.tag_table,)),
+            vocabulary=vocabulary_of(x),
             taxonomy=taxonomy,
             geocoder=geocoder,
         )

@@ -14,6 +14,7 @@ from crawlers.config.loader import check_sources
 from crawlers.report import format_report_table
 from crawlers.run import crawl as run_crawl
 from engines import open_engine
+from engines.base import EngineUnavailable, SearchRequest
 from indexer.dedup.admin import dedup_report, edit_rule
 from indexer.listings.tag_suggestions import draft_csv, format_suggestions, source_suggestions
 from indexer.listings.taxonomy import Taxonomy
@@ -46,7 +47,8 @@ def sources(args: argparse.Namespace, settings: Settings) -> int:
 
 def tags(args: argparse.Namespace, settings: Settings) -> int:
     """Print the labels no vocabulary maps, with suggested codes; or write them as a draft."""
-    found = source_suggestions(RawStore(settings.raw_dir), args.sources, Taxonomy.load())
+    projects = indexed_tags(settings)
+    found = source_suggestions(RawStore(settings.raw_dir), args.sources, Taxonomy.load(), projects)
     if args.write is None:
         print(format_suggestions(found))
         return 0
@@ -55,6 +57,23 @@ def tags(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{len(rows)} label(s) written to {args.write}: review the codes, then name the file")
     print("in the source's config (vocabulary: {file: …}, crawlers/sources/README.md)")
     return 0
+
+
+def indexed_tags(settings: Settings) -> list[dict[str, list[str]]]:
+    """Each indexed project's raw tags by contributor, the evidence of co-listed projects.
+
+    None, said once, when the index is out of reach: the labels' words alone then speak.
+    """
+    engine = open_engine(settings)
+    try:
+        return [project["raw_tags"] for project in engine.scan(SearchRequest())]
+    except EngineUnavailable as error:
+        print(
+            f"index unreachable ({error}): suggestions from the labels' words only", file=sys.stderr
+        )
+        return []
+    finally:
+        engine.close()
 
 
 def index(args: argparse.Namespace, settings: Settings) -> int:

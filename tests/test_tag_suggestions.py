@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
-from indexer.listings.tag_suggestions import suggest
+from cis.vocabulary import SourceVocabulary
+from indexer.listings.tag_suggestions import CoListing, co_listings, suggest, suggestions
+from indexer.listings.taxonomy import Taxonomy
 
 
 @pytest.mark.parametrize(
@@ -28,3 +32,44 @@ def test_a_label_gets_the_codes_of_its_strongest_evidence(
 def test_a_table_left_out_lends_nothing() -> None:
     assert suggest("Mooc")[1] == "same as: Mooc"
     assert suggest("Mooc", ignored_table="Semeoz") != suggest("Mooc")
+
+
+def co_listed(rows: list[tuple[list[str], set[str]]]) -> CoListing:
+    """Evidence from projects: the new source's labels on each, the codes the others give."""
+    evidence = CoListing()
+    for labels, codes in rows:
+        evidence.add(labels, codes)
+    return evidence
+
+
+def test_the_codes_other_contributors_give_its_projects_speak_for_a_label_words_cannot() -> None:
+    aged = [(["Bien vieillir"], {"SEN", "COH"})] * 6
+    others = [(["Autre chose"], {"COH"}), (["Autre chose"], {"AGR"})] * 6
+    evidence = co_listed(aged + others)
+    assert suggest("Bien vieillir") == ((), "")
+    [found] = suggestions(Counter({"Bien vieillir": 6}), evidence)
+    assert (found.codes, found.reason) == (
+        ("SEN",),
+        "co-listed: 6 projects",
+    )  # COH: no more than at large
+
+
+def test_co_listed_projects_keep_the_codes_of_another_table_that_they_bear_out() -> None:
+    # "Silver économie" is ECO SEN in another table; here the projects say SEN only.
+    silver = [(["Silver économie"], {"SEN"})] * 5
+    rest = [(["Autre chose"], {"ECO"})] * 10
+    [found] = suggestions(Counter({"Silver économie": 5}), co_listed(silver + rest))
+    assert (found.codes, found.reason) == (("SEN",), "same as: Silver économie (co-listed)")
+    [few] = suggestions(Counter({"Silver économie": 4}), co_listed(silver[:4] + rest))
+    assert few.codes == ("ECO", "SEN")  # 4 projects: too few to tell
+
+
+def test_co_listings_read_each_projects_tags_through_its_contributors_vocabularies() -> None:
+    vocabularies = {"new": SourceVocabulary(), "old": SourceVocabulary(("Avise",))}
+    projects = [{"new": ["Bien vieillir"], "old": ["Seniors"]}, {"new": ["Bien vieillir"]}]
+    evidence = co_listings(projects, ["new"], vocabularies, Taxonomy.load())["new"]
+    assert (evidence.projects, evidence.labelled["Bien vieillir"]) == (
+        1,
+        1,
+    )  # the other: no one else
+    assert evidence.coded["SEN"] == 1

@@ -11,8 +11,13 @@ evidence, strongest first:
 3. *like*: the most similar of the 835 labels the 2018 tables map (token Jaccard of the
    stems, at least ``MIN_SIMILARITY``) lends its codes — "Economie sociale" → ECO.
 
-The first kind that finds something decides; none: no suggestion. An admin reviews the
-draft (``cis tags report --write``) before the source's config points at it.
+The first kind that finds something decides; none: no suggestion. Then the projects
+the source lists that other contributors list too (``CoListing``) weigh in: of the codes
+the words suggest, those the others' codes for these projects bear out are kept (another
+table's "Vivre ensemble" means COH DRO; this source's may mean COH only); when the words
+suggest nothing, a code those projects carry far more often than the source's others
+is suggested alone. An admin reviews the draft (``cis tags report --write``) before the
+source's config points at it.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from cis.analysis import stems
@@ -33,6 +38,10 @@ from indexer.listings.reader import known_tables
 from indexer.listings.taxonomy import Taxonomy
 
 MIN_SIMILARITY = 0.5
+MIN_PROJECTS = 5  # co-listed projects a label needs before the others' codes count
+MIN_SHARE = 0.5
+MIN_LIFT = 2.0  # the others' codes alone: a strong association
+CONFIRMING_LIFT = 1.5  # a code the words suggest, borne out by the co-listed projects
 
 
 @dataclass(frozen=True)
@@ -61,12 +70,85 @@ def suggest(label: str, ignored_table: str = "") -> tuple[tuple[str, ...], str]:
     )
 
 
-def suggestions(labels: Counter[str]) -> list[Suggestion]:
+@dataclass
+class CoListing:
+    """What the other contributors say of the projects one source lists.
+
+    A label the source puts on projects that the others code X far more often than the
+    source's projects at large likely means X ("Bien vieillir" on projects others code
+    SEN); a code the others give those projects no more often than the rest is likely not
+    what the source means by it, whatever another table says.
+    """
+
+    projects: int = 0  # the source's projects some other contributor codes
+    coded: Counter[str] = field(default_factory=Counter)  # code → such projects
+    labelled: Counter[str] = field(default_factory=Counter)  # label → such projects
+    label_codes: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, labels: Iterable[str], codes: Iterable[str]) -> None:
+        """One project: the source's labels on it, the codes the others give it."""
+        codes = set(codes)
+        self.projects += 1
+        self.coded.update(codes)
+        for label in set(labels):
+            self.labelled[label] += 1
+            self.label_codes.setdefault(label, Counter()).update(codes)
+
+    def lifts(self, label: str) -> dict[str, float] | None:
+        """Code → how much more often the others give it to the label's projects.
+
+        Against the source's projects at large; None for a label on fewer than
+        MIN_PROJECTS of them.
+        """
+        count = self.labelled[label]
+        if count < MIN_PROJECTS:
+            return None
+        return {
+            code: (n / count) / (self.coded[code] / self.projects)
+            for code, n in self.label_codes[label].items()
+        }
+
+    def codes(self, label: str) -> tuple[str, ...]:
+        """The codes the others give the label's projects, when they alone must tell.
+
+        At least MIN_SHARE of them, MIN_LIFT times more often than the source's projects
+        at large.
+        """
+        lifts, count = self.lifts(label) or {}, self.labelled[label]
+        shares = self.label_codes.get(label, Counter())
+        return tuple(
+            sorted(
+                c
+                for c, lift in lifts.items()
+                if lift >= MIN_LIFT and shares[c] >= MIN_SHARE * count
+            )
+        )
+
+
+def suggestions(labels: Counter[str], colisted: CoListing | None = None) -> list[Suggestion]:
     """One suggestion per label, the most frequent first."""
+    evidence = colisted or CoListing()
     return [
-        Suggestion(label, count, *suggest(label))
+        Suggestion(label, count, *_weighed(label, evidence))
         for label, count in sorted(labels.items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def _weighed(label: str, evidence: CoListing) -> tuple[tuple[str, ...], str]:
+    """The codes the label's words suggest that the co-listed projects bear out.
+
+    From those projects alone when the words suggest nothing; all the words' codes when
+    the projects bear none out, or are too few to tell.
+    """
+    codes, reason = suggest(label)
+    lifts = evidence.lifts(label)
+    if lifts is None:
+        return codes, reason
+    if not codes:
+        found = evidence.codes(label)
+        return found, f"co-listed: {evidence.labelled[label]} projects" if found else ""
+    kept = tuple(code for code in codes if lifts.get(code, 0.0) >= CONFIRMING_LIFT)
+    return (kept, f"{reason} (co-listed)") if kept else (codes, reason)
 
 
 def unmapped_labels(
@@ -93,19 +175,57 @@ class NoSuchSource(CisError):
 
 
 def source_suggestions(
-    store: RawStore, sources: list[str], taxonomy: Taxonomy
+    store: RawStore,
+    sources: list[str],
+    taxonomy: Taxonomy,
+    projects: Iterable[Mapping[str, list[str]]] = (),
 ) -> dict[str, list[Suggestion]]:
-    """For each of ``sources`` (all crawled ones when empty), its unmapped labels, suggested."""
+    """For each of ``sources`` (all crawled ones when empty), its unmapped labels, suggested.
+
+    ``projects``: each indexed project's raw tags by contributor (``Project.raw_tags``),
+    for the evidence of the projects several contributors list (``CoListing``).
+    """
     known = store.sources()
     for source in sources:
         if source not in known:
             raise NoSuchSource(source, known)
+    vocabularies = {
+        source: known_tables(SourceVocabulary.from_card(store.latest_contributor(source)))
+        for source in known
+    }
+    wanted = sources or known
+    evidence = co_listings(projects, wanted, vocabularies, taxonomy)
     found = {}
-    for source in sources or known:
-        vocabulary = known_tables(SourceVocabulary.from_card(store.latest_contributor(source)))
+    for source in wanted:
         fields = (item["fields"] for item in store.latest_items(source))
-        found[source] = suggestions(unmapped_labels(fields, vocabulary, taxonomy))
+        unmapped = unmapped_labels(fields, vocabularies[source], taxonomy)
+        found[source] = suggestions(unmapped, evidence[source])
     return found
+
+
+def co_listings(
+    projects: Iterable[Mapping[str, list[str]]],
+    sources: Iterable[str],
+    vocabularies: Mapping[str, SourceVocabulary],
+    taxonomy: Taxonomy,
+) -> dict[str, CoListing]:
+    """For each of ``sources``: the codes the other contributors give the projects it lists.
+
+    ``projects``: each project's raw tags by contributor; a contributor without a known
+    vocabulary codes nothing.
+    """
+    evidence = {source: CoListing() for source in sources}
+    for tags in projects:
+        coded = {
+            source: set(taxonomy.codes_for(vocabularies[source], labels)[0])
+            for source, labels in tags.items()
+            if source in vocabularies
+        }
+        for source in evidence.keys() & tags.keys():
+            others = {code for other, codes in coded.items() if other != source for code in codes}
+            if others:
+                evidence[source].add(tags[source], others)
+    return evidence
 
 
 def format_suggestions(found: dict[str, list[Suggestion]]) -> str:
