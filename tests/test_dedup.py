@@ -108,7 +108,9 @@ def test_an_organisations_copies_in_one_town_merge_however_retitled() -> None:
         "solidarum", "2", "Atelier de réparation des Tilleuls", "On répare.", **org
     )
     mistyped = make_listing("cartosol", "3", "Repair Café des Tillelus", "Entrée libre.", **org)
-    by_organisation = make_listing("mot", "4", "Association Les Bricoleurs", GARDEN[:40], **org)
+    by_organisation = make_listing(
+        "mot", "4", "Association Les Bricoleurs", "Au Repair Café des Tilleuls, on…", **org
+    )
     assert len(groups([original, renamed, mistyped, by_organisation])) == 1
 
 
@@ -138,6 +140,16 @@ def test_an_organisations_listings_at_two_street_addresses_are_two_projects() ->
         make_listing("fondation", "3", "Ville de Moulins", "Le Repair Café…", address=at[2], **org),
     ]
     assert groups(listings) == [{"avise/1", "fondation/3"}, {"solidarum/2"}]
+
+
+def test_a_listing_titled_with_its_organisation_joins_the_project_its_text_names() -> None:
+    org = dict(organisation="Ville de Moulins")
+    listings = [
+        make_listing("avise", "1", "Repair Café de Moulins", REPAIR.format(town="Moulins"), **org),
+        make_listing("solidarum", "2", "Ville de Moulins", "Le Repair Café vous accueille…", **org),
+        make_listing("fondation", "3", "Ville de Moulins", "La Fabrique de Moulins est un…", **org),
+    ]
+    assert groups(listings) == [{"avise/1", "solidarum/2"}, {"fondation/3"}]
 
 
 def test_an_organisations_two_projects_in_one_town_stay_apart() -> None:

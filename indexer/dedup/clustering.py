@@ -38,9 +38,15 @@ from indexer.dedup.params import (
     titles_agree,
 )
 from indexer.dedup.shingles import SketchIndex, listing_text
-from indexer.dedup.titles import organisation_pairs, titles_match
+from indexer.dedup.titles import (
+    is_organisation_title,
+    organisation_pairs,
+    text_names,
+    titles_match,
+)
 from indexer.listings.listing import Listing, listing_key
 
+ORGANISATION_TEXT_JACCARD = 0.3  # texts sharing this much are one project's, cut or not
 STRENGTH = {
     "always": 0, "page": 1, "twin": 2, "siret": 3, "website": 4, "name": 5, "organisation": 6,
     "siret+text": 7, "website+text": 8, "text": 9,
@@ -150,6 +156,8 @@ class Corpus:
             return None
         if reason == "website" and jaccard < JACCARD_THRESHOLD and not website_vouched(a, b):
             return None  # the site of an organisation that runs several projects there
+        if reason == "organisation" and not organisation_vouched(a, b, jaccard):
+            return None  # a title that is only the organisation's name: the text must say which
         return ScoredPair(i, j, round(jaccard, 4), reason)
 
 
@@ -167,6 +175,19 @@ def vouched(a: Listing, b: Listing) -> bool:
     which of its projects it is: the organisation key pairs it (``organisation_pairs``).
     """
     return titles_match(a, b) and not geography_conflict(a, b)
+
+
+def organisation_vouched(a: Listing, b: Listing, jaccard: float) -> bool:
+    """Whether an organisation's two listings in one place are one project, by their words.
+
+    Titled ones matched already (``organisation_pairs``); one titled with the organisation's
+    name is the other's project when its text names that project, or their texts overlap.
+    """
+    untitled = [x for x in (a, b) if is_organisation_title(x)]
+    if not untitled or jaccard >= ORGANISATION_TEXT_JACCARD:
+        return True
+    titled = [x for x in (a, b) if not is_organisation_title(x)]
+    return bool(titled) and text_names(untitled[0], titled[0])
 
 
 def override_pairs(

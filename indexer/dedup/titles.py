@@ -86,6 +86,19 @@ def organisation_pairs(listings: Mapping[int, Listing]) -> Iterator[tuple[int, i
         yield from ((min(i, j), max(i, j)) for i in untitled for j in titled)
 
 
+def text_names(untitled: Listing, titled: Listing) -> bool:
+    """Whether a listing titled with its organisation's name says it is ``titled``'s project.
+
+    Its text holds that title's words (the town's aside), one typo forgiven.
+    """
+    said = _words_of(f"{untitled.summary} {untitled.description}", "")
+    named = _title_words(titled)
+    missing = [w for w in named if w not in said]
+    return bool(named) and (
+        not missing or (len(missing) == 1 and any(_typo(missing[0], w) for w in said))
+    )
+
+
 def is_organisation_title(listing: Listing) -> bool:
     """Whether the listing's title is only its organisation's name ("SCIC Le Hangar")."""
     return bool(listing.organisation) and fold(listing.title) == fold(listing.organisation)

@@ -14,7 +14,7 @@ evidence, strongest first:
 The first kind that finds something decides; none: no suggestion. Then the projects
 the source lists that other contributors list too (``CoListing``) weigh in: of the codes
 the words suggest, those the others' codes for these projects bear out are kept (another
-table's "Vivre ensemble" means COH DRO; this source's may mean COH only); when the words
+table's "Silver économie" means ECO SEN; this source's may mean SEN only); when the words
 suggest nothing, a code those projects carry far more often than the source's others
 is suggested alone. An admin reviews the draft (``cis tags report --write``) before the
 source's config points at it.
