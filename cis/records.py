@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypedDict
 
 Extraction = Literal["json-ld", "microdata", "opengraph", "selectors", "api", "csv", "feed"]
-GeoPrecision = Literal["commune", "departement", "region", "none"]
+# "homonym": a commune of that name among several, none of them named by anything else
+# the listing or its contributor says: the most populous one, a guess.
+GeoPrecision = Literal["commune", "homonym", "departement", "region", "none"]
 
 
 class RawItem(TypedDict):

@@ -127,7 +127,8 @@ class RunRecorder:
 
 def contributor_card(config: SourceConfig) -> dict[str, object]:
     """Who the source is, kept with each run so the indexer needs only the raw store."""
-    return {**config.description(), "vocabulary": config.vocabulary.card()}
+    card = {**config.description(), "vocabulary": config.vocabulary.card()}
+    return {**card, "territory": list(config.territory)} if config.territory else card
 
 
 def run_failure(state: CrawlState, reason: str) -> str | None:

@@ -29,7 +29,9 @@ from cis.records import GeoPrecision, Project, SourceRef
 from indexer.dedup.shingles import normalise_text
 from indexer.listings.listing import Listing, listing_key
 
-PRECISION: dict[GeoPrecision, int] = {"commune": 3, "departement": 2, "region": 1, "none": 0}
+PRECISION: dict[GeoPrecision, int] = {
+    "commune": 4, "homonym": 3, "departement": 2, "region": 1, "none": 0,
+}  # fmt: skip
 FIRST_NON_EMPTY = ("organisation", "website", "image", "siret", "legal_status", "date")
 UNIONS = ("codes", "domains", "publics", "methods", "partners")
 OPTIONAL = ("siret", "legal_status", "date")  # NotRequired in Project: left out when empty

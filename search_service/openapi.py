@@ -196,7 +196,12 @@ def _schemas() -> dict[str, Any]:
         "summary": {"type": "string"},
         "address": {"type": "object"},
         "location": {"oneOf": [POINT, {"type": "null"}]},
-        "geo_precision": {"type": "string"},
+        "geo_precision": {
+            "type": "string",
+            "enum": ["commune", "homonym", "departement", "region", "none"],
+            "description": "homonym: a commune of that name among several, nothing telling"
+            " which (the most populous one)",
+        },
         "website": NULLABLE_STRING,
         "image": NULLABLE_STRING,
         "codes": LABELLED,

@@ -12,6 +12,7 @@ import pytest
 
 from cis.raw_fields import RAW_FIELDS
 from crawlers.config.loader import InvalidSources, check_sources, load_sources
+from crawlers.recorder import contributor_card
 from crawlers.run import MissingBaseUrl, UnknownSource, fill_base_url, select_sources
 from crawlers.spiders import spider_class
 from crawlers.spiders.kinds import ApiSpider, FeedSpider
@@ -161,6 +162,11 @@ def test_unknown_source_ids_are_named_with_the_known_ones() -> None:
             "unknown key",
         ),
         (
+            ("name: Démo", "name: Démo\nterritory: [Mayenne, Atlantide]"),
+            "territory",
+            "'Atlantide' names no French département or région",
+        ),
+        (
             ("name: Démo", "name: Démo\npoliteness: {concurrency: 8}"),
             "politeness.concurrency",
             "outside",
@@ -203,6 +209,18 @@ def test_a_source_declares_its_vocabulary_in_its_config_or_a_csv_beside_it(
     assert [(e.key, e.problem) for e in check_sources(tmp_path)] == [
         ("vocabulary.file", "demo-tags.csv needs the columns label, codes")
     ] and bad.exists()
+
+
+def test_a_source_names_the_territory_it_covers_and_the_crawl_records_it(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path, "demo.yaml", VALID.replace("name: Démo", "name: Démo\nterritory: [Mayenne, '72']")
+    )
+    config = load_sources(tmp_path)["demo"]
+    assert config.territory == ("Mayenne", "72")
+    assert contributor_card(config)["territory"] == ["Mayenne", "72"]
+    assert "territory" not in contributor_card(load_sources(FIXTURE_SOURCES)["fx-api"])
 
 
 def test_every_field_a_config_may_fill_is_documented() -> None:

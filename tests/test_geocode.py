@@ -86,6 +86,25 @@ def test_a_homonym_is_the_most_populous_unless_a_hint_says_otherwise(geocoder: G
     assert geocoder.locate(text="Saint-Denis, Aude").commune_code == "11339"
 
 
+@pytest.mark.parametrize(
+    ("parts", "commune", "precision"),
+    [
+        (dict(city="Bais"), "35014", "homonym"),  # Ille-et-Vilaine's, the most populous: a guess
+        (dict(city="Bais", territory="Mayenne"), "53016", "commune"),  # its contributor's
+        (dict(city="Bais", territory="Pays de la Loire, Sarthe"), "53016", "commune"),
+        (dict(city="Bais", territory="Occitanie"), "35014", "homonym"),  # none there
+        (dict(postcode="35680", city="Bais", territory="Mayenne"), "35014", "commune"),
+        (dict(city="Bais", region="Ille-et-Vilaine", territory="Mayenne"), "35014", "commune"),
+        (dict(city="Vichy", territory="Occitanie"), VICHY, "commune"),  # one Vichy: no guess
+    ],
+)
+def test_a_homonym_nothing_names_is_a_guess_its_contributors_territory_may_settle(
+    geocoder: Geocoder, parts: dict[str, str], commune: str, precision: str
+) -> None:
+    result = geocoder.locate(**parts)
+    assert (result.commune_code, result.precision) == (commune, precision)
+
+
 @pytest.mark.parametrize("text", ["La Rochelle", "Rochelle (La)", "LA ROCHELLE"])
 def test_articles_may_be_written_either_way(geocoder: Geocoder, text: str) -> None:
     assert geocoder.locate(text=text).commune_code == "17300"

@@ -348,3 +348,17 @@ def test_a_source_is_coded_by_the_vocabulary_its_crawl_recorded(tmp_path: Path) 
     first, second = reader.read_source("fx-new")
     assert (first.codes, second.codes) == (["AGR", "NUM"], ["NUM"])  # "Nope" is left out
     assert reader.report.unmapped_shares() == ["fx-new: 25% of 4 labels unmapped"]
+
+
+def test_a_homonym_lands_in_the_territory_its_contributor_covers(tmp_path: Path) -> None:
+    store = RawStore(tmp_path)
+    for source, territory in (("fx-national", None), ("fx-mayenne", ["Mayenne"])):
+        writer = store.open_run(source, "20261201T000000000Z")
+        item = raw_item(title="Jardin de Bais", address="Bais")
+        writer.write({**item, "source": source, "url": f"https://{source}.example/p/1"})
+        card = {"name": source} | ({"territory": territory} if territory else {})
+        writer.commit({"contributor": card})
+    reader = ListingReader(store, progress=False)
+    [national], [regional] = reader.read_source("fx-national"), reader.read_source("fx-mayenne")
+    assert (national.address["commune_code"], national.geo_precision) == ("35014", "homonym")
+    assert (regional.address["commune_code"], regional.geo_precision) == ("53016", "commune")

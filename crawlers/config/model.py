@@ -104,6 +104,7 @@ class SourceConfig:
     records: RecordLayout = RecordLayout()
     complete: bool = True  # a full listing: items absent from it were removed
     vocabulary: SourceVocabulary = field(default_factory=SourceVocabulary)
+    territory: tuple[str, ...] = ()  # départements or régions it covers; () for all France
     verified: bool = False
     logo: str = ""
     licence: Licence | None = None  # None: the contributor has not stated one

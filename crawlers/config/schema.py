@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cis.geo.names import fold_place
+from cis.geo.tables import load_tables
 from cis.raw_fields import RAW_FIELDS
 from cis.urls import safe_http_url
 from crawlers.config.fields import check_regex, parse_field
@@ -27,7 +29,7 @@ from crawlers.config.vocabulary import parse_vocabulary
 
 TOP_KEYS = (
     "id", "name", "homepage", "logo", "licence", "contact", "kind", "verified", "tag_table",
-    "vocabulary", "spider",
+    "vocabulary", "territory", "spider",
     "base_url", "start_urls", "navigation", "sitemap", "records", "complete", "fields", "politeness",
     "limits",
 )  # fmt: skip
@@ -67,6 +69,7 @@ def _identity(reader: Reader, data: Mapping[str, Any], path: Path) -> dict[str, 
         "licence": _licence(reader, data.get("licence")),
         "contact": _contact(reader, data),
         "vocabulary": parse_vocabulary(reader, data, path),
+        "territory": _territory(reader, data),
         "verified": reader.flag(data, "verified"),
     }
 
@@ -85,6 +88,20 @@ def _crawling(reader: Reader, data: Mapping[str, Any], kind: Kind) -> dict[str, 
         "politeness": _politeness(reader, reader.mapping(data, "politeness")),
         "limits": _limits(reader, reader.mapping(data, "limits")),
     }
+
+
+def _territory(reader: Reader, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """``territory: [Mayenne, Sarthe]``: the départements or régions the contributor covers.
+
+    Names or département codes, kept as written; each must name one.
+    """
+    names = reader.strings(data, "territory")
+    if names:
+        areas = load_tables().area_keys
+        for name in names:
+            if fold_place(name) not in areas:
+                reader.error("territory", f"{name!r} names no French département or région")
+    return names
 
 
 def _licence(reader: Reader, raw: Any) -> Licence | None:

@@ -12,7 +12,7 @@ the point, so maps still spread a city's projects and dedup keeps branches apart
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from cis.geo.names import fold_place
@@ -79,7 +79,7 @@ class Geocoder:
 
     def __init__(self, tables: GeoTables) -> None:
         self._tables = tables
-        self._memo: dict[tuple[str, str, str, str], GeoResult] = {}
+        self._memo: dict[tuple[str, str, str, str, str], GeoResult] = {}
 
     @classmethod
     def load(cls) -> Geocoder:
@@ -87,16 +87,30 @@ class Geocoder:
         return cls(load_tables())
 
     def locate(
-        self, *, postcode: str = "", city: str = "", region: str = "", text: str = ""
+        self,
+        *,
+        postcode: str = "",
+        city: str = "",
+        region: str = "",
+        text: str = "",
+        territory: str = "",
     ) -> GeoResult:
-        """Geocode an address given as parts, free text, or both (``region``: a hint)."""
-        key = (postcode, city, region, text)
+        """Geocode an address given as parts, free text, or both.
+
+        ``region``: a hint the listing gives; ``territory``: the départements or régions
+        its contributor covers, which decide only between homonyms nothing else tells apart.
+        """
+        key = (postcode, city, region, text, territory)
         result = self._memo.get(key)
         if result is None:
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
             place_text = ", ".join(p for p in (text, f"{postcode} {city}".strip()) if p)
-            result = self._memo[key] = self._resolve(parse_address(place_text), region)
+            parsed = parse_address(place_text)
+            result = self._resolve(parsed, region)
+            if result.precision == "homonym" and territory:
+                result = self._within(parsed, territory) or result
+            self._memo[key] = result
         return result
 
     def _resolve(self, parsed: ParsedAddress, region: str) -> GeoResult:
@@ -105,12 +119,32 @@ class Geocoder:
         names = self._candidates(parsed, has_context)
         place = self._pick(parsed, names, deps, regions)
         if place is not None:
-            return self._commune_result(place, parsed.postcodes)
+            result = self._commune_result(place, parsed.postcodes)
+            guessed = not (parsed.postcodes or deps or regions) and _homonyms(names)
+            return replace(result, precision="homonym") if guessed else result
         if deps:
             return self._area_result(self._tables.departements[deps[0]])
         if regions:
             return self._area_result(self._tables.regions[regions[0]])
         return NOWHERE
+
+    def _within(self, parsed: ParsedAddress, territory: str) -> GeoResult | None:
+        """The homonym in one of the départements or régions of ``territory``, if any.
+
+        Still a guess when several are (the most populous of them).
+        """
+        areas = [self._area(segment.key) for segment in parse_address(territory).segments]
+        codes = {(area.level, area.code) for area in areas if area is not None}
+        inside = [
+            place
+            for place in self._candidates(parsed, has_context=False)
+            if ("departement", place.departement_code) in codes
+            or ("region", place.region_code) in codes
+        ]
+        if not inside:
+            return None
+        result = self._commune_result(inside[0], parsed.postcodes)
+        return replace(result, precision="homonym") if _homonyms(inside) else result
 
     def _hints(self, parsed: ParsedAddress, region: str) -> tuple[list[str], list[str]]:
         """Département and région codes the address names, in reading order."""
@@ -218,6 +252,11 @@ class Geocoder:
             point=area.point,
             precision=area.level,
         )
+
+
+def _homonyms(names: list[Place]) -> bool:
+    """Whether the places named are several communes (or their parts)."""
+    return len({place.commune_code for place in names}) > 1
 
 
 def _most_specific(named: Place, by_postcode: list[Place]) -> Place:

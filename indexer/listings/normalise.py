@@ -199,7 +199,9 @@ def iso_date(value: str) -> str:
     return year.group() if year else ""
 
 
-def _add_place(listing: Listing, fields: dict[str, Any], geocoder: Geocoder) -> None:
+def _add_place(
+    listing: Listing, fields: dict[str, Any], geocoder: Geocoder, territory: str
+) -> None:
     """Address parts (as written, else as geocoded), location and precision."""
     free_text = ", ".join(address_lines(text) for text in _raw_strings(fields.get("address")))
     written_street, written_postcode, written_city = split_address(free_text)
@@ -209,7 +211,9 @@ def _add_place(listing: Listing, fields: dict[str, Any], geocoder: Geocoder) -> 
     postcode = clean_postcode(_text(fields.get("postcode"))) or written_postcode
     city = _text(fields.get("city"))
     region = _text([fields.get("region"), fields.get("departement")], ", ")
-    geo = geocoder.locate(postcode=postcode, city=city, region=region, text=free_text)
+    geo = geocoder.locate(
+        postcode=postcode, city=city, region=region, text=free_text, territory=territory
+    )
     listing.address = geo.address_parts()
     if street:
         listing.address["street"] = street
@@ -268,8 +272,12 @@ def normalise(
     vocabulary: SourceVocabulary,
     taxonomy: Taxonomy,
     geocoder: Geocoder,
+    territory: str = "",
 ) -> Listing:
-    """Clean, code and geocode one raw item; raise RejectedItem without title or URL."""
+    """Clean, code and geocode one raw item; raise RejectedItem without title or URL.
+
+    ``territory``: the départements or régions its contributor covers, for homonyms.
+    """
     fields = raw["fields"]
     title, url = _title_and_url(raw)
     description = _text(fields.get("description"))
@@ -289,6 +297,6 @@ def normalise(
         siret=_first(fields.get("siret"), valid_siret),
         legal_status=_text(fields.get("legal_status")),
     )
-    _add_place(listing, fields, geocoder)
+    _add_place(listing, fields, geocoder, territory)
     _add_codes(listing, fields, vocabulary, taxonomy)
     return listing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -60,16 +61,17 @@ class ListingReader:
         contributor = self.store.latest_contributor(source)
         name = contributor.get("name") or source
         table = known_tables(SourceVocabulary.from_card(contributor))
+        territory = contributor_territory(contributor)
         self.report.sources += 1
         bar = None if self.progress else True  # None: a bar only on a terminal
         items = tqdm(
             self.store.latest_items(source), f"normalise {source}", unit=" items", disable=bar
         )
-        read = (self._normalise(item, source, name, table) for item in items)
+        read = (self._normalise(item, source, name, table, territory) for item in items)
         return [listing for listing in read if listing is not None]
 
     def _normalise(
-        self, item: RawItem, source: str, name: str, table: SourceVocabulary
+        self, item: RawItem, source: str, name: str, table: SourceVocabulary, territory: str
     ) -> Listing | None:
         self.report.raw_items += 1
         try:
@@ -79,6 +81,7 @@ class ListingReader:
                 vocabulary=table,
                 taxonomy=self.taxonomy,
                 geocoder=self.geocoder,
+                territory=territory,
             )
         except RejectedItem as rejection:
             self.report.rejected[f"{source}: {rejection.reason}"] += 1
@@ -96,3 +99,10 @@ def known_tables(vocabulary: SourceVocabulary) -> SourceVocabulary:
     """
     tables = (tag_table_name(name) for name in vocabulary.tables)
     return replace(vocabulary, tables=tuple(t for t in tables if t))
+
+
+def contributor_territory(contributor: Mapping[str, object]) -> str:
+    """The départements or régions a contributor card says it covers, as one hint ("" if none)."""
+    territory = contributor.get("territory")
+    names = territory if isinstance(territory, list) else []
+    return ", ".join(name for name in names if isinstance(name, str))
