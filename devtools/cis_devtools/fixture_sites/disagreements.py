@@ -3,17 +3,22 @@
 Real contributors rename a project's kind ("Repair Café" / "Atelier de réparation"),
 reorder its title, use the organisation's name as title, add or drop the town, mistype;
 they cut the summary to a line, paraphrase it or append news; they drop the postcode or
-write a neighbouring commune's; and one site in a while lists a project twice, the same
+write a neighbouring commune's, name a commune déléguée or an arrondissement in Roman
+numerals; and one site in a while lists a project twice, the same
 listing at another URL (``relisted``). Each copy gets one title, one summary and one address
 change at most, drawn from a seeded ``random.Random``: the world stays reproducible.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import re
+from functools import cache
 
+from cis.geo.tables import load_tables
+from cis.text import fold
 from cis_devtools.fixture_sites.variants import AddressView
 from cis_devtools.fixture_sites.world import WorldProject
 
@@ -90,14 +95,53 @@ def disagreeing_summary(rng: random.Random, summary: str) -> str:
     return summary + rng.choice(NEWS)
 
 
-def disagreeing_address(rng: random.Random, view: AddressView) -> AddressView:
-    """``view`` without its postcode, or with the département's main postcode instead."""
+def disagreeing_address(rng: random.Random, view: AddressView, commune_code: str) -> AddressView:
+    """``view`` as a copy that disagrees writes it.
+
+    Naming a commune déléguée of the commune, or an arrondissement in Roman numerals
+    ("Paris XIe"); or without its postcode, or with the département's main one.
+    """
+    roll = rng.random()
+    delegated = delegated_communes().get(commune_code, ())
+    if delegated and roll < 0.4:
+        return dataclasses.replace(view, city=rng.choice(delegated))
+    roman = _roman_arrondissement(view.city)
+    if roman and roll < 0.6:
+        return dataclasses.replace(view, city=roman)
     if view.postcode is None:
         return view
     if rng.random() < 0.5:
-        return AddressView(view.street, None, view.city, view.dept_code, view.region, view.style)
-    neighbour = view.postcode[:2] + "000"
-    return AddressView(view.street, neighbour, view.city, view.dept_code, view.region, view.style)
+        return dataclasses.replace(view, postcode=None)
+    return dataclasses.replace(view, postcode=view.postcode[:2] + "000")
+
+
+@cache
+def delegated_communes() -> dict[str, tuple[str, ...]]:
+    """Commune code → the names of its communes déléguées, when they differ from its own."""
+    found: dict[str, set[str]] = {}
+    for places in load_tables().by_name.values():
+        for place in places:
+            if place.kind == "COMD" and place.name and fold(place.name) != fold(place.commune):
+                found.setdefault(place.commune_code, set()).add(place.name)
+    return {code: tuple(sorted(names)) for code, names in found.items()}
+
+
+def _roman_arrondissement(city: str) -> str | None:
+    """The arrondissement in Roman numerals ("Paris 11e" → "Paris XIe"); None elsewhere."""
+    match = re.match(r"^(Paris|Lyon|Marseille) (\d{1,2})(?:er|e|ème)?$", city)
+    if match is None:
+        return None
+    n = int(match.group(2))
+    numerals = "".join(symbol * count for symbol, count in _roman_digits(n))
+    return f"{match.group(1)} {numerals}{'er' if n == 1 else 'e'}"
+
+
+def _roman_digits(n: int) -> list[tuple[str, int]]:
+    digits = []
+    for value, symbol in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        digits.append((symbol, n // value))
+        n %= value
+    return digits
 
 
 def _renamed(title: str) -> str:

@@ -78,7 +78,7 @@ def _entry(
         entry,
         title=disagreeing_title(rng, project, entry.title),
         summary=disagreeing_summary(rng, entry.summary),
-        address=disagreeing_address(rng, entry.address),
+        address=disagreeing_address(rng, entry.address, project.town.commune_code),
     )
 
 
