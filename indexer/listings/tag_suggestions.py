@@ -39,9 +39,8 @@ from indexer.listings.taxonomy import Taxonomy
 
 MIN_SIMILARITY = 0.5
 MIN_PROJECTS = 5  # co-listed projects a label needs before the others' codes count
-MIN_SHARE = 0.5
-MIN_LIFT = 2.0  # the others' codes alone: a strong association
-CONFIRMING_LIFT = 1.5  # a code the words suggest, borne out by the co-listed projects
+ALONE_CERTAINTY = 0.4  # the others' codes alone must tell: a strong association
+CONFIRMING_CERTAINTY = 0.2  # a code the words suggest, borne out by the co-listed projects
 
 
 @dataclass(frozen=True)
@@ -94,60 +93,55 @@ class CoListing:
             self.labelled[label] += 1
             self.label_codes.setdefault(label, Counter()).update(codes)
 
-    def lifts(self, label: str) -> dict[str, float] | None:
-        """Code → how much more often the others give it to the label's projects.
+    def certainties(self, label: str) -> dict[str, float] | None:
+        """Code → how far the label's projects are from chance toward all bearing it.
 
-        Against the source's projects at large; None for a label on fewer than
-        MIN_PROJECTS of them.
+        The certainty factor (share among them - share at large) / (1 - share at large):
+        0 when the others give the code to the label's projects no more often than to the
+        source's others, 1 when to every one of them. A common code (COH on half the
+        projects) reaches it as well as a rare one, where a ratio of shares could not.
+        None for a label on fewer than MIN_PROJECTS co-listed projects.
         """
         count = self.labelled[label]
         if count < MIN_PROJECTS:
             return None
-        return {
-            code: (n / count) / (self.coded[code] / self.projects)
-            for code, n in self.label_codes[label].items()
-        }
+        found = {}
+        for code, n in self.label_codes[label].items():
+            at_large = self.coded[code] / self.projects
+            found[code] = (n / count - at_large) / (1 - at_large) if at_large < 1 else 0.0
+        return found
 
     def codes(self, label: str) -> tuple[str, ...]:
-        """The codes the others give the label's projects, when they alone must tell.
-
-        At least MIN_SHARE of them, MIN_LIFT times more often than the source's projects
-        at large.
-        """
-        lifts, count = self.lifts(label) or {}, self.labelled[label]
-        shares = self.label_codes.get(label, Counter())
-        return tuple(
-            sorted(
-                c
-                for c, lift in lifts.items()
-                if lift >= MIN_LIFT and shares[c] >= MIN_SHARE * count
-            )
-        )
+        """The codes the others give the label's projects, when they alone must tell."""
+        certain = self.certainties(label) or {}
+        return tuple(sorted(code for code, cf in certain.items() if cf >= ALONE_CERTAINTY))
 
 
-def suggestions(labels: Counter[str], colisted: CoListing | None = None) -> list[Suggestion]:
-    """One suggestion per label, the most frequent first."""
+def suggestions(
+    labels: Counter[str], colisted: CoListing | None = None, ignored_table: str = ""
+) -> list[Suggestion]:
+    """One suggestion per label, the most frequent first (``ignored_table``: see ``suggest``)."""
     evidence = colisted or CoListing()
     return [
-        Suggestion(label, count, *_weighed(label, evidence))
+        Suggestion(label, count, *_weighed(label, evidence, ignored_table))
         for label, count in sorted(labels.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 
-def _weighed(label: str, evidence: CoListing) -> tuple[tuple[str, ...], str]:
+def _weighed(label: str, evidence: CoListing, ignored_table: str) -> tuple[tuple[str, ...], str]:
     """The codes the label's words suggest that the co-listed projects bear out.
 
     From those projects alone when the words suggest nothing; all the words' codes when
     the projects bear none out, or are too few to tell.
     """
-    codes, reason = suggest(label)
-    lifts = evidence.lifts(label)
-    if lifts is None:
+    codes, reason = suggest(label, ignored_table)
+    certain = evidence.certainties(label)
+    if certain is None:
         return codes, reason
     if not codes:
         found = evidence.codes(label)
         return found, f"co-listed: {evidence.labelled[label]} projects" if found else ""
-    kept = tuple(code for code in codes if lifts.get(code, 0.0) >= CONFIRMING_LIFT)
+    kept = tuple(code for code in codes if certain.get(code, 0.0) >= CONFIRMING_CERTAINTY)
     return (kept, f"{reason} (co-listed)") if kept else (codes, reason)
 
 
