@@ -3,15 +3,17 @@
 Key concepts: a `WorldProject` is one true project (its `key` is the truth's `project_key`);
 each project is listed by one to three sites. Network projects ("Repair Café de Vichy",
 "Repair Café de Moulins") share a templated title and summary and cluster in one
-département: they are the hard negatives a deduplicator must keep apart.
+département: they are the hard negatives a deduplicator must keep apart, with the
+*siblings*, two projects one organisation runs at one address.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cis_devtools.fixture_sites.geo import Town, load_towns
 from cis_devtools.fixture_sites.text import de_town, slugify
@@ -20,6 +22,7 @@ from cis_devtools.fixture_sites.vocab import Network, Theme, Vocabulary, load_vo
 SITES_PER_PROJECT = {1: 0.45, 2: 0.35, 3: 0.20}  # how many sites list a project
 MAX_NAME_DRAWS = 20
 SAME_DEPT_NETWORK = 0.7  # chance a network project sits near the network's previous one
+SIBLING_ONE_IN = 30  # projects run by the previous one's organisation, at the same address
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,7 @@ class WorldBuilder:
         self.names: set[tuple[str, str]] = set()
         self.slugs: set[str] = set()
         self.next_number = 1
+        self.previous: WorldProject | None = None
 
     def build(self, count: int) -> list[WorldProject]:
         """`count` new projects, numbered after every project made so far."""
@@ -85,12 +89,48 @@ class WorldBuilder:
         return [self.project(n) for n in range(first, first + count)]
 
     def project(self, number: int) -> WorldProject:
-        """One new project."""
+        """One new project.
+
+        One in SIBLING_ONE_IN is run by the previous one's organisation, at its address; its
+        draws are made all the same, so that the world after it stays put.
+        """
         rng = self.rng
         theme = rng.choices(self.vocab.themes, weights=[t.weight for t in self.vocab.themes])[0]
         town, network = self._place(theme)
+        sibling = self._elder(number) if network is None else None
+        if sibling is not None:
+            town = sibling.town
         words, title = self._named(theme, town, network is not None)
         org = self._organisation(words)
+        if sibling is not None:
+            org = sibling.organisation
+        project = self._project(number, theme, town, network, words, title, org)
+        if sibling is not None:
+            project = replace(
+                project, street=sibling.street, postcode=sibling.postcode, website=sibling.website
+            )
+        self.previous = project
+        return project
+
+    def _elder(self, number: int) -> WorldProject | None:
+        """The project a new one is the sibling of: the previous one, if it may have one."""
+        elder = self.previous
+        chosen = hashlib.blake2b(f"sibling:{number}".encode(), digest_size=4).digest()
+        if int.from_bytes(chosen) % SIBLING_ONE_IN or elder is None:
+            return None
+        return elder if elder.organisation and elder.network is None else None
+
+    def _project(
+        self,
+        number: int,
+        theme: Theme,
+        town: Town,
+        network: Network | None,
+        words: dict[str, str],
+        title: str,
+        org: str | None,
+    ) -> WorldProject:
+        rng = self.rng
         return WorldProject(
             key=f"P{number:05d}",
             number=number,
