@@ -34,6 +34,9 @@ FACETS: tuple[Facet, ...] = (
     Facet("arrondissement", "address.arrondissement_code"),  # Paris, Lyon, Marseille
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
+# Counted when a client names none: all but the thousands of communes and arrondissements,
+# which cost more to count than the rest together and which no list of filters shows whole.
+DEFAULT_FACETS = tuple(f.name for f in FACETS if f.name not in ("commune", "arrondissement"))
 
 
 @dataclass(frozen=True)

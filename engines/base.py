@@ -113,6 +113,9 @@ class SearchRequest:
     # Whether a lone concept partly met matches too (cis.concepts.partly_met_counts); off
     # where only full matches should count, as when sizing a place's radius.
     partly: bool = True
+    # The top-level project fields each hit is read for (None: the whole document): a page
+    # of tiles needs a tenth of what a project holds, and the rest is read for nothing.
+    fields: tuple[str, ...] | None = None
 
     @cached_property
     def concepts(self) -> tuple[Concept, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from engines import Engine
@@ -20,7 +22,7 @@ from search_service.params import (
     parse_near,
     refuse_unknown,
 )
-from search_service.responses import full_project, map_response, search_response, tile
+from search_service.responses import HIT_FIELDS, full_project, map_response, search_response, tile
 from search_service.suggest import MAX_SUGGEST_SIZE, suggestions
 from search_service.understanding.reading import read_args
 
@@ -49,7 +51,7 @@ def cursors() -> CursorSigner:
 def search() -> Response:
     """Full-text search with multi-select facets, viewport, distance and paging."""
     reading = read_args(request.args, engine(), cursors())
-    result = engine().search(reading.request)
+    result = engine().search(replace(reading.request, fields=HIT_FIELDS))
     return jsonify(search_response(reading, result, labeller(), cursors()))
 
 

@@ -118,7 +118,8 @@ def _search_parameters() -> list[dict[str, Any]]:
         ),
         _query(
             "facets",
-            "Comma-separated facets to count (default: all).",
+            "Comma-separated facets to count (default: all but commune and arrondissement,"
+            " which are counted only when named).",
             {"type": "string"},
         ),
         _query(

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from werkzeug.datastructures import MultiDict
 
-from cis.facets import FACETS_BY_NAME
+from cis.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from engines.base import SORTS, BBox, GeoPoint, SearchRequest, Sort
 from mappings import result_window
 from search_service.cursors import CursorSigner
@@ -75,7 +75,7 @@ def parse_search_args(
         bbox=optional(args, "bbox", parse_bbox),
         page=page,
         size=size,
-        facets=optional(args, "facets", parse_facet_names) or tuple(FACETS_BY_NAME),
+        facets=optional(args, "facets", parse_facet_names) or DEFAULT_FACETS,
         near=near,
         radius_km=radius_km,
         sort=_sort(args, near),

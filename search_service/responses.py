@@ -28,6 +28,7 @@ TILE_FIELDS = (
 )
 # Project field holding codes → the facet that names them.
 CODE_FIELDS = {"codes": "code", "domains": "domain", "publics": "public", "methods": "method"}
+HIT_FIELDS = (*TILE_FIELDS, *CODE_FIELDS, "sources")  # what a page of tiles reads of each hit
 URL_FIELDS = ("website", "image", "logo")
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
+from cis.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from cis.raw_store import RawStore
 from cis.settings import Settings
 from engines import Engine
@@ -22,10 +23,18 @@ def client(sqlite_engine: Engine) -> FlaskClient:
     return create_app(engine=sqlite_engine).test_client()
 
 
+def test_communes_and_arrondissements_are_counted_only_when_named(client: FlaskClient) -> None:
+    assert set(get_json(client, "/api/v1/search")["facets"]) == set(DEFAULT_FACETS)
+    assert "commune" not in DEFAULT_FACETS and "arrondissement" not in DEFAULT_FACETS
+    named = get_json(client, "/api/v1/search?facets=commune,domain")["facets"]
+    assert set(named) == {"commune", "domain"}
+
+
 def test_every_facet_value_comes_with_its_label_and_whether_it_is_selected(
     client: FlaskClient,
 ) -> None:
-    body = get_json(client, "/api/v1/search?domain=inclusion")
+    facets = ",".join(FACETS_BY_NAME)
+    body = get_json(client, f"/api/v1/search?domain=inclusion&facets={facets}")
     domains = {v["value"]: v for v in body["facets"]["domain"]}
     assert domains["sust_env"]["label"] == "Développement durable"
     assert domains["inclusion"]["selected"] is True

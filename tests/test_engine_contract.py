@@ -34,6 +34,15 @@ def test_stored_projects_come_back_unchanged(engine: Engine) -> None:
     assert engine.get("p-nope") is None
 
 
+def test_a_search_may_read_only_some_fields_of_each_hit(engine: Engine) -> None:
+    engine.replace_all(catalogue())
+    [whole] = engine.search(SearchRequest(text="vichy", size=1)).hits
+    [some] = engine.search(
+        SearchRequest(text="vichy", size=1, fields=("id", "title", "sources"))
+    ).hits
+    assert some == {"id": whole["id"], "title": whole["title"], "sources": whole["sources"]}
+
+
 def test_text_search_ignores_accents_case_and_elisions(engine: Engine) -> None:
     engine.replace_all(catalogue())
     # Both words first; the projects in Moulins meeting one word come after.

@@ -211,13 +211,19 @@ def search_body(request: SearchRequest) -> dict[str, Any]:
         "size": request.size,
         "sort": sort_clause(request),
         "track_total_hits": True,
-        "_source": {"excludes": hidden_fields()},
+        "_source": source_filter(request),
     }
     if selections := selection_filters(request):
         body["post_filter"] = {"bool": {"filter": selections}}
     if request.after:
         body["search_after"] = list(request.after)
     return body
+
+
+def source_filter(request: SearchRequest) -> dict[str, Any]:
+    """The document fields each hit comes back with: those asked for, never the hidden ones."""
+    hidden = {"excludes": hidden_fields()}
+    return hidden if request.fields is None else {"includes": list(request.fields), **hidden}
 
 
 def scan_body(request: SearchRequest) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cis.records import Project
 from engines import ranking, spelling
@@ -64,7 +64,7 @@ class FileReader:
             total = _run(conn, q.total_sql(request))[0][0]
             facets = _facet_counts(conn, request)
         full_page = bool(rows) and len(rows) == request.size
-        hits = [json.loads(row[0]) for row in rows]
+        hits = [_fields(json.loads(row[0]), request.fields) for row in rows]
         return SearchResult(
             total=total,
             hits=hits,
@@ -259,3 +259,11 @@ def _nearness(lat: float | None, lon: float | None, lat0: float, lon0: float) ->
 
 def _run(conn: sqlite3.Connection, sql: q.Sql) -> list[Any]:
     return conn.execute(sql.text, sql.params).fetchall()
+
+
+def _fields(project: Project, fields: tuple[str, ...] | None) -> Project:
+    """``project`` with only ``fields`` (all when None), as Elasticsearch's source filter."""
+    if fields is None:
+        return project
+    chosen: dict[str, Any] = dict(project)
+    return cast(Project, {name: chosen[name] for name in fields if name in chosen})
