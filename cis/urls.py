@@ -8,7 +8,7 @@ it is absolute http(s), has a host, and is well formed; otherwise it is absent.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import tldextract
@@ -24,8 +24,12 @@ _BARE_HOST = re.compile(r"([a-z0-9-]+(?:\.[a-z0-9-]+)+)(?:[/?#]|$)", re.IGNORECA
 
 def safe_http_url(value: object) -> str | None:
     """``value`` as a normalised absolute http(s) URL, or None when it is not one."""
-    if not isinstance(value, str):
-        return None
+    return _safe_http_url(value) if isinstance(value, str) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _safe_http_url(value: str) -> str | None:
+    """Cached: every answer's tiles bring their websites, images and contributor pages."""
     url = value.strip()
     if not url or len(url) > MAX_URL_LENGTH or _FORBIDDEN.search(url):
         return None

@@ -21,44 +21,55 @@ _WORD = re.compile(r"\w+")
 SUMMARY_FRAGMENT = 200  # characters of summary shown around the first match
 
 
-def highlight(text: str, stems: frozenset[str], *, limit: int | None = None) -> str | None:
-    """``text`` escaped with matched words in ``<mark>``; None when no word matched.
+class Highlighter:
+    """Marks the words of one query's concepts in the hits of one answer.
 
-    With ``limit``, a fragment of about that many characters starting shortly before the
-    first match, with "…" where text was cut.
+    Built once per answer: the stems searched for are gathered once, and each written word
+    is judged once (tiles repeat words: templated summaries, the town, the kind).
     """
-    matches = [m for m in _WORD.finditer(text) if _matches(m[0], stems)]
-    if not matches:
-        return None
-    start, end = 0, len(text)
-    if limit is not None and len(text) > limit:
-        start = max(0, text.rfind(" ", 0, max(0, matches[0].start() - limit // 4)) + 1)
-        end = min(len(text), start + limit)
-    pieces, position = ["…" if start else ""], start
-    for match in matches:
-        if match.start() < start or match.end() > end:
-            continue
-        pieces += [escape(text[position : match.start()]), f"<mark>{escape(match[0])}</mark>"]
-        position = match.end()
-    pieces += [escape(text[position:end]), "…" if end < len(text) else ""]
-    return "".join(pieces)
 
+    def __init__(self, concepts: tuple[Concept, ...]) -> None:
+        self.wanted = frozenset(s for c in concepts for phrase in c.phrases for s in phrase)
+        self._judged: dict[str, bool] = {}
 
-def _matches(word: str, stems: frozenset[str]) -> bool:
-    return not stems.isdisjoint(_stems_of(word))
+    def __call__(self, title: str, summary: str) -> dict[str, str]:
+        """``{"title": …, "summary": …}`` for the fields where a query concept matched."""
+        found = {
+            "title": self.highlight(title),
+            "summary": self.highlight(summary, limit=SUMMARY_FRAGMENT),
+        }
+        return {field: fragment for field, fragment in found.items() if fragment}
+
+    def highlight(self, text: str, *, limit: int | None = None) -> str | None:
+        """``text`` escaped with matched words in ``<mark>``; None when no word matched.
+
+        With ``limit``, a fragment of about that many characters starting shortly before
+        the first match, with "…" where text was cut.
+        """
+        matches = [m for m in _WORD.finditer(text) if self._matches(m[0])]
+        if not matches:
+            return None
+        start, end = 0, len(text)
+        if limit is not None and len(text) > limit:
+            start = max(0, text.rfind(" ", 0, max(0, matches[0].start() - limit // 4)) + 1)
+            end = min(len(text), start + limit)
+        pieces, position = ["…" if start else ""], start
+        for match in matches:
+            if match.start() < start or match.end() > end:
+                continue
+            pieces += [escape(text[position : match.start()]), f"<mark>{escape(match[0])}</mark>"]
+            position = match.end()
+        pieces += [escape(text[position:end]), "…" if end < len(text) else ""]
+        return "".join(pieces)
+
+    def _matches(self, word: str) -> bool:
+        judged = self._judged.get(word)
+        if judged is None:
+            judged = self._judged[word] = not self.wanted.isdisjoint(_stems_of(word))
+        return judged
 
 
 @lru_cache(maxsize=1 << 16)
 def _stems_of(word: str) -> tuple[str, ...]:
-    """The stems of a written word (words recur across tiles: each is folded once)."""
+    """The stems of a written word (words recur across answers: each is folded once)."""
     return tuple(stem(part) for part in fold(word).split())
-
-
-def highlights(title: str, summary: str, concepts: tuple[Concept, ...]) -> dict[str, str]:
-    """``{"title": …, "summary": …}`` for the fields where a query concept matched."""
-    wanted = frozenset(s for c in concepts for phrase in c.phrases for s in phrase)
-    found = {
-        "title": highlight(title, wanted),
-        "summary": highlight(summary, wanted, limit=SUMMARY_FRAGMENT),
-    }
-    return {field: fragment for field, fragment in found.items() if fragment}

@@ -12,7 +12,7 @@ from cis.records import Project
 from cis.urls import safe_http_url
 from engines.base import FacetCount, GeoPoint, MapResult, SearchResult
 from search_service.cursors import CursorSigner
-from search_service.highlight import highlights
+from search_service.highlight import Highlighter
 from search_service.labels import Labeller
 from search_service.understanding.reading import Reading
 
@@ -74,9 +74,10 @@ def search_response(
     next_cursor = cursors.encode(result.next_after, reading.asked) if result.next_after else None
     distances = result.distances_km or [None] * len(result.hits)
     results = []
+    highlights = Highlighter(request.concepts)
     for project, distance in zip(result.hits, distances, strict=True):
         hit = tile(project, labels)
-        hit["highlights"] = highlights(project["title"], project["summary"], request.concepts)
+        hit["highlights"] = highlights(project["title"], project["summary"])
         if request.near is not None:
             hit["distance_km"] = distance
         results.append(hit)
