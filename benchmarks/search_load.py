@@ -43,11 +43,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from benchmarks.portal_page import wait_healthy
 from benchmarks.reindex import elasticsearch_url, indexer_projects
 from cis.records import Project
 from cis_devtools.localnode.node import free_port
 from engines import Engine
-from engines.base import MapRequest, SearchRequest
+from engines.base import SearchRequest
 from engines.elastic.engine import ElasticsearchEngine
 from engines.elastic.query import search_body
 from engines.sqlite.engine import SqliteEngine
@@ -85,7 +86,6 @@ PREFIXES = (
 )
 ALIAS = "cis-bench-load"
 NODE_NAME = "bench-load"
-DEADLINE_S = 120
 WRK_TIMEOUT_S = 60  # wrk's default (2 s) would count slow answers as errors and hide them
 LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -149,9 +149,6 @@ class Recorder:
         self.searches.append(request)
         return self.engine.search(request)
 
-    def map(self, request: MapRequest) -> Any:
-        return self.engine.map(request)
-
     def __getattr__(self, name: str) -> Any:
         return getattr(self.engine, name)
 
@@ -187,32 +184,19 @@ def service(data_dir: Path, env: dict[str, str]) -> Iterator[str]:
     }
     config = Path(__file__).parent.parent / "search_service" / "gunicorn_config.py"
     command = [sys.executable, "-m", "gunicorn", "-c", str(config), "search_service:create_app()"]
-    log = open(data_dir / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 (closed below)
+    log_path = data_dir / f"gunicorn-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
         command, env={**os.environ, **settings}, stdout=subprocess.DEVNULL, stderr=log
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_healthy(base, process)
+        wait_healthy(base, process, log_path)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
-
-
-def wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the service stopped (exit {process.returncode})")
-        try:
-            with urllib.request.urlopen(f"{base}/api/v1/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise SystemExit(f"no healthy service on {base} within {DEADLINE_S} s")
 
 
 def lua_string(text: str) -> str:
