@@ -103,14 +103,19 @@ class StateFiles:
                 path.unlink()
         return [path.name for path in stale]
 
-    def commit(self, state: IndexState, dedup: DedupState) -> None:
-        """Save ``dedup`` in a new folder, then ``state`` naming it, then drop what they replace."""
-        generation = f"{int(state.dedup or 0) + 1:06d}"
-        folder = self.dedup_root / generation
-        if folder.exists():  # left by a run that died before its commit
-            shutil.rmtree(folder)
-        dedup.save(folder)
-        state.dedup, state.dedup_version = generation, STATE_VERSION
+    def commit(self, state: IndexState, dedup: DedupState | None) -> None:
+        """Save ``dedup`` in a new folder, then ``state`` naming it, then drop what they replace.
+
+        ``dedup`` None: the committed dedup state stands; only ``state`` is saved.
+        """
+        generation = state.dedup
+        if dedup is not None:
+            generation = f"{int(state.dedup or 0) + 1:06d}"
+            folder = self.dedup_root / generation
+            if folder.exists():  # left by a run that died before its commit
+                shutil.rmtree(folder)
+            dedup.save(folder)
+            state.dedup, state.dedup_version = generation, STATE_VERSION
         state.save(self.index)
         self.journal.unlink(missing_ok=True)
         for old in self.dedup_root.iterdir():

@@ -62,13 +62,15 @@ def apply_increments(
         if state.dedup_version == STATE_VERSION and not (changes or unsure):
             report.idle, report.projects = True, len(state.fingerprints)
             return report
-        dedup, touched = _recluster(settings, store, changes, state, overrides, report, files)
+        dedup, touched, as_committed = _recluster(
+            settings, store, changes, state, overrides, report, files
+        )
         upserts, deletions = _diff(state, dedup, touched, unsure)
         _check_shrink(engine, state, dedup, settings, allow_shrink)
         files.mark_unsure([*(p["id"] for p in upserts), *deletions])
         with timed(report, "write"):
             report.write = engine.apply_changes(upserts, deletions)
-        _commit(files, state, dedup, overrides, report)
+        _commit(files, state, dedup, overrides, report, saved=as_committed)
     return report
 
 
@@ -108,13 +110,18 @@ def _recluster(
     overrides: Overrides,
     report: IndexReport,
     files: StateFiles,
-) -> tuple[DedupState, set[str]]:
-    """The dedup state after ``changes`` and the ids they touch (a full build if need be)."""
+) -> tuple[DedupState, set[str], bool]:
+    """The dedup state after ``changes``, the ids they touch, and whether it is the committed one.
+
+    With no changes (a rerun only rewriting what a killed write left unsure) the committed
+    state stands as it is: saving it again would cost time and give other bytes.
+    """
     dedup = _load_dedup(files, state, report)
     if dedup is None:
         dedup = full_build(settings, state, overrides, report)
-        return dedup, set(state.fingerprints) | set(dedup.projects)
-    return dedup, recluster_changes(store, changes, state, dedup, overrides, report)
+        return dedup, set(state.fingerprints) | set(dedup.projects), False
+    touched = recluster_changes(store, changes, state, dedup, overrides, report)
+    return dedup, touched, not changes
 
 
 def full_build(
@@ -180,12 +187,14 @@ def _commit(
     dedup: DedupState,
     overrides: Overrides,
     report: IndexReport,
+    *,
+    saved: bool = False,
 ) -> None:
-    """Save both states now that the engine holds what they describe."""
+    """Save both states now that the engine holds what they describe (``saved``: dedup is)."""
     with timed(report, "save"):
         state.project_ids = dedup.ids_by_key()
         state.rules = [list(rule) for rule in overrides.rules()]
-        files.commit(state, dedup)
+        files.commit(state, None if saved else dedup)
     report.projects = len(dedup.projects)
     report.multi_source = sum(
         len({ref["source"] for ref in p["sources"]}) > 1 for p in dedup.projects.values()

@@ -242,3 +242,23 @@ def test_a_run_that_dies_after_the_engine_write_is_repaired_by_the_next(
     apply_increments(settings, engine)
     assert live_index(engine) == before
     assert not files.journal.exists() and len(list(files.dedup_root.iterdir())) == 1
+
+
+def test_a_run_that_dies_just_after_its_commit_leaves_a_dedup_state_the_next_keeps_as_is(
+    raw_stores: RawStores, tmp_path: Path
+) -> None:
+    done = increment(raw_stores, SqliteEngine(tmp_path / "cis.sqlite3"), tmp_path / "data")
+    files = state_files(done.settings, "sqlite")
+    (committed,) = files.dedup_root.iterdir()
+    saved = {p.name: p.read_bytes() for p in committed.iterdir()}
+    files.mark_unsure(done.after)  # killed between the commit and the journal's removal
+
+    report = apply_increments(done.settings, SqliteEngine(tmp_path / "cis.sqlite3"))
+    assert not report.idle and report.write is not None  # the unsure ids are written again
+    assert list(files.dedup_root.iterdir()) == [committed]  # nothing changed: not saved again
+    assert {p.name: p.read_bytes() for p in committed.iterdir()} == saved
+    assert not files.journal.exists()
+    again = live_index(SqliteEngine(tmp_path / "cis.sqlite3"))  # last_seen refreshed, no more
+    assert {k: fingerprint(p) for k, p in again.items()} == {
+        k: fingerprint(p) for k, p in done.after.items()
+    }
