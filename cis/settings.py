@@ -70,6 +70,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", "8000", "Port `cis serve` listens on.", kinds.port_number),
     Setting("workers", "2", "gunicorn worker processes for `cis serve`.", kinds.positive_count),
     Setting(
+        "threads",
+        "4",
+        "Threads of each gunicorn worker: requests one worker serves at once while others wait "
+        "on the engine.",
+        kinds.positive_count,
+    ),
+    Setting(
         "engine_timeout",
         "1.5",
         "Seconds one read of the service (search, project, health…) may wait for the engine, "
@@ -199,6 +206,7 @@ class Settings:
     host: str
     port: int
     workers: int
+    threads: int
     engine_timeout: float
     user_agent: str
     polite: bool

@@ -20,6 +20,7 @@ from search_service.engine_guard import guarded
 from search_service.errors import register_error_handlers
 from search_service.headers import register_headers
 from search_service.http_limits import refuse_long_urls
+from search_service.json_provider import OrjsonProvider
 from search_service.labels import Labeller, SourceNames
 from search_service.limits import install_rate_limits
 from search_service.open_data import open_data
@@ -33,7 +34,7 @@ def create_app(
     """Build the app: defaults, then ``CIS_*`` variables, then ``test_config``; inject the engine."""
     settings = Settings.from_env(**(test_config or {}))
     app = Flask(__name__)
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
     app.config["CIS_SETTINGS"] = settings
     app.extensions["cis_engine"] = guarded(engine or open_engine(settings, settings.engine_timeout))
     app.extensions["cis_labels"] = Labeller(SourceNames(RawStore(settings.raw_dir)))

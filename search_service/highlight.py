@@ -34,6 +34,8 @@ class Highlighter:
 
     def __call__(self, title: str, summary: str) -> dict[str, str]:
         """``{"title": …, "summary": …}`` for the fields where a query concept matched."""
+        if not self.wanted:  # browsing: nothing to mark
+            return {}
         found = {
             "title": self.highlight(title),
             "summary": self.highlight(summary, limit=SUMMARY_FRAGMENT),
@@ -46,7 +48,7 @@ class Highlighter:
         With ``limit``, a fragment of about that many characters starting shortly before
         the first match, with "…" where text was cut.
         """
-        matches = [m for m in _WORD.finditer(text) if self._matches(m[0])]
+        matches = self._matches(text)
         if not matches:
             return None
         start, end = 0, len(text)
@@ -62,11 +64,17 @@ class Highlighter:
         pieces += [escape(text[position:end]), "…" if end < len(text) else ""]
         return "".join(pieces)
 
-    def _matches(self, word: str) -> bool:
-        judged = self._judged.get(word)
-        if judged is None:
-            judged = self._judged[word] = not self.wanted.isdisjoint(_stems_of(word))
-        return judged
+    def _matches(self, text: str) -> list[re.Match[str]]:
+        """The words of ``text`` whose stems the query searched for (the loop is the hot path)."""
+        judged, wanted, found = self._judged, self.wanted, []
+        for match in _WORD.finditer(text):
+            word = match[0]
+            hit = judged.get(word)
+            if hit is None:
+                hit = judged[word] = not wanted.isdisjoint(_stems_of(word))
+            if hit:
+                found.append(match)
+        return found
 
 
 @lru_cache(maxsize=1 << 16)
