@@ -20,13 +20,15 @@ from pathlib import Path
 from cis.files import replace_durably
 from cis.records import Project
 from engines.base import WriteStats
+from engines.sqlite.facet_bits import BitmapCache
+from engines.sqlite.matches import MatchCache
 from engines.sqlite.reads import FileReader
 from engines.sqlite.schema import (
     check_layout,
     create_schema,
     delete_project,
     insert_projects,
-    refresh_facet_totals,
+    refresh_facet_counts,
 )
 
 
@@ -38,6 +40,8 @@ class SqliteEngine(FileReader):
     def __init__(self, path: Path, read_timeout: float | None = None) -> None:
         self.path = path
         self.read_timeout = read_timeout
+        self.bitmaps = BitmapCache()
+        self.matches = MatchCache()
 
     def health(self) -> dict[str, object]:
         """File path, size and document count."""
@@ -89,7 +93,7 @@ class SqliteEngine(FileReader):
                     check_layout(conn)
                 create_schema(conn)
                 yield conn
-                refresh_facet_totals(conn)
+                refresh_facet_counts(conn)
             replace_durably(building, self.path)
         finally:
             building.unlink(missing_ok=True)

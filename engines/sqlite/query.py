@@ -10,7 +10,7 @@ Elasticsearch), so picking a value never hides its siblings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cis.concepts import Concept, required_concepts
 from cis.facets import SEARCH_FIELDS, TAGS
@@ -29,6 +29,12 @@ SEARCHED = "{" + " ".join(SEARCH_COLUMNS) + "}"
 # Where a project names its own kind: a contributor's theme tag ("Numérique et inclusion
 # sociale" on a bike workshop) is weaker evidence of a kind of project than its own words.
 SELF_DESCRIBED = "{" + " ".join(c for c in SEARCH_COLUMNS if c != TAGS) + "}"
+
+
+# How a concept's second way of meeting a project keeps the better of the two.
+KEEP_BEST = (
+    "ON CONFLICT DO UPDATE SET tier = max(tier, excluded.tier), score = max(score, excluded.score)"
+)
 
 
 @dataclass(frozen=True)
@@ -94,14 +100,24 @@ def selected_facets(request: SearchRequest) -> list[str]:
     return sorted(facet for facet, values in request.filters.items() if values)
 
 
+def base_sql(request: SearchRequest) -> list[Sql]:
+    """Statements that fill ``base`` (text and geography) when the request has one."""
+    if not has_base(request):
+        return []
+    return [
+        Sql("CREATE TEMP TABLE base (project INTEGER PRIMARY KEY, rank REAL)"),
+        *_fill_base(request),
+    ]
+
+
+def drop_base_sql() -> list[Sql]:
+    """Statements that drop what ``base_sql`` created: the connection may search again."""
+    return [Sql(f"DROP TABLE IF EXISTS temp.{table}") for table in ("base", "met", "titled")]
+
+
 def preparation_sql(request: SearchRequest) -> list[Sql]:
     """Statements that fill the temporary tables the other queries read."""
-    statements = []
-    if has_base(request):
-        statements += [
-            Sql("CREATE TEMP TABLE base (project INTEGER PRIMARY KEY, rank REAL)"),
-            *_fill_base(request),
-        ]
+    statements = base_sql(request)
     for facet in selected_facets(request):
         values = request.filters[facet]
         marks = ", ".join("?" for _ in values)
@@ -139,7 +155,10 @@ def _fill_base(request: SearchRequest) -> list[Sql]:
         return [Sql(f"INSERT INTO base SELECT rowid, 0 FROM projects WHERE {geo.text}", geo.params)]
     return (
         [
-            Sql("CREATE TEMP TABLE met (project INTEGER, concept INTEGER, tier REAL, score REAL)"),
+            Sql(
+                "CREATE TEMP TABLE met (project INTEGER, concept INTEGER, tier REAL, score REAL,"
+                " PRIMARY KEY (project, concept)) WITHOUT ROWID"
+            ),
             Sql("CREATE TEMP TABLE titled (project INTEGER PRIMARY KEY)"),
             *([] if request.near else [_titled(request)]),
         ]
@@ -161,12 +180,16 @@ def _titled(request: SearchRequest) -> Sql:
 
 
 def _meet(number: int, concept: Concept, *, partly: bool) -> list[Sql]:
-    """Rows of ``met`` for the projects meeting concept ``number``: its tier, its text score."""
+    """Rows of ``met`` for the projects meeting concept ``number``: its tier, its text score.
+
+    A concept met twice (text and code, two ways) keeps its best tier and score, as
+    ``dis_max`` does: one row per project and concept, in their order, ready to be summed.
+    """
     bm25 = f"bm25(projects_fts, {BM25_WEIGHTS})"
     statements = [
         Sql(
             f"INSERT INTO met SELECT rowid, {number}, ?, -? * {bm25} FROM projects_fts"
-            " WHERE projects_fts MATCH ?",
+            f" WHERE projects_fts MATCH ? {KEEP_BEST}",
             (tier, weight, match),
         )
         for tier, weight, match in _text_ways(concept, partly=partly)
@@ -185,7 +208,7 @@ def _meet(number: int, concept: Concept, *, partly: bool) -> list[Sql]:
                 Sql(
                     f"INSERT INTO met SELECT project, {number}, ?, ? FROM facet_values"
                     f" WHERE facet = 'code' AND value IN ({marks})"
-                    " GROUP BY project HAVING count(*) >= ?",
+                    f" GROUP BY project HAVING count(*) >= ? {KEEP_BEST}",
                     (tier, score, *codes, needed),
                 )
             )
@@ -218,7 +241,7 @@ def _text_ways(concept: Concept, *, partly: bool) -> list[tuple[float, float, st
 def _ranked_base(request: SearchRequest) -> Sql:
     """``base``: projects meeting enough concepts, ranked by the tiers of ``engines.ranking``.
 
-    A concept met twice (text and code) counts its best tier and score, as ``dis_max`` does.
+    Each concept counts its best tier and score (``met`` keeps them).
     """
     geo = _geo_restrictions(request, "c.project")
     keys = request.name_keys
@@ -237,8 +260,7 @@ def _ranked_base(request: SearchRequest) -> Sql:
     else:
         score.append(f"{ranking.TITLE_WORDS} * (c.project IN titled)")
     return Sql(
-        f"INSERT INTO base SELECT c.project, -({' + '.join(score)}) FROM (SELECT project,"
-        " concept, max(tier) AS tier, max(score) AS score FROM met GROUP BY project, concept) AS c"
+        f"INSERT INTO base SELECT c.project, -({' + '.join(score)}) FROM met c"
         f" JOIN projects s ON s.rowid = c.project WHERE {geo.text}"
         " GROUP BY c.project HAVING count(*) >= ?",
         (*params, *geo.params, required_concepts(len(request.concepts))),
@@ -307,6 +329,39 @@ def hits_sql(request: SearchRequest, *, paged: bool = True) -> Sql:
         f" ORDER BY {', '.join(keys)} LIMIT ? OFFSET ?) AS page"
         f" JOIN documents d ON d.project = page.project ORDER BY {', '.join(f'page.{k}' for k in keys)}",
         (*order.params, *after, *page),
+    )
+
+
+def matches_sql(request: SearchRequest) -> Sql:
+    """``(rowid, rank)`` of every row ``base_sql`` keeps (all, without one), in sort order.
+
+    Selections aside: ``engines.sqlite.matches`` narrows these rows with bitmaps.
+    """
+    rows = rows_of(replace(request, filters={}))
+    source, s = rows.with_projects
+    order = order_of(request, s)
+    rank = "r.rank" if rows.table == "base" else "0"
+    return Sql(
+        f"SELECT r.{rows.column}, {rank} FROM {source} ORDER BY {', '.join(order.columns)}",
+        order.params,
+    )
+
+
+def sort_position_sql(request: SearchRequest, rowid: int, rank: float) -> Sql:
+    """The sort position (a cursor's values) of the project at ``rowid`` ranked ``rank``."""
+    order = order_of(request, "s")
+    return Sql(
+        f"SELECT {', '.join(order.columns)} FROM (SELECT ? AS rank) r, projects s"
+        " WHERE s.rowid = ?",
+        (*order.params, rank, rowid),
+    )
+
+
+def documents_sql(rowids: list[int]) -> Sql:
+    """``(rowid, doc)`` of each of ``rowids`` (a page: a few dozen)."""
+    return Sql(
+        f"SELECT project, doc FROM documents WHERE project IN ({', '.join('?' for _ in rowids)})",
+        tuple(rowids),
     )
 
 

@@ -5,6 +5,7 @@ A read before the first index (no file yet) answers empty.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import time
@@ -13,6 +14,8 @@ from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
+
+import numpy as np
 
 from cis.records import Project
 from engines import ranking, spelling
@@ -30,11 +33,14 @@ from engines.base import (
     SearchResult,
     TitleSuggestion,
     check_after_width,
+    effective_sort,
 )
 from engines.geo import circle, haversine_km, hit_distances
 from engines.similarity import FieldTerm, distinctive_terms, field_term_counts
 from engines.sqlite import map_query, related
 from engines.sqlite import query as q
+from engines.sqlite.facet_bits import BITMAP_FACETS, BitmapCache, Bitmaps, Words
+from engines.sqlite.matches import MatchCache
 from engines.sqlite.order import cursor_width
 from engines.tiles import tile_key
 from engines.titles import prefix_terms
@@ -51,6 +57,8 @@ class FileReader:
 
     path: Path
     read_timeout: float | None
+    bitmaps: BitmapCache
+    matches: MatchCache
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Hits, total and multi-select facet counts."""
@@ -58,18 +66,32 @@ class FileReader:
         with self._reader() as conn:
             if conn is None:
                 return SearchResult(total=0, hits=[], facets={f: [] for f in request.facets})
-            for statement in q.preparation_sql(request):
-                _run(conn, statement)
-            rows = _run(conn, q.hits_sql(request))
-            total = _run(conn, q.total_sql(request))[0][0]
-            facets = _facet_counts(conn, request)
-        full_page = bool(rows) and len(rows) == request.size
-        hits = [_fields(json.loads(row[0]), request.fields) for row in rows]
+            bitmaps = self.bitmaps.of(conn)
+            if _by_arrays(request):
+                return self._search_matches(conn, request, bitmaps)
+            return _search_sql(conn, request, bitmaps)
+
+    def _search_matches(
+        self, conn: sqlite3.Connection, request: SearchRequest, bitmaps: Bitmaps
+    ) -> SearchResult:
+        """The search over its kept matches (``engines.sqlite.matches``), narrowed by bitmaps."""
+        matches = self.matches.of(conn, bitmaps.stamp, request, bitmaps.words)
+        chosen = {f: bitmaps.selection(f, request.filters[f]) for f in q.selected_facets(request)}
+        narrowing = functools.reduce(np.bitwise_and, chosen.values()) if chosen else None
+        positions = matches.narrowed(narrowing)
+        page = positions[request.offset : request.offset + request.size]
+        rowids = matches.rowids[page].tolist()
+        documents = dict(_run(conn, q.documents_sql(rowids))) if rowids else {}
+        hits = [_fields(json.loads(documents[rowid]), request.fields) for rowid in rowids]
+        next_after = None
+        if hits and len(hits) == request.size:  # a full page: where the next one starts
+            last = float(matches.ranks[page[-1]])
+            next_after = tuple(_run(conn, q.sort_position_sql(request, rowids[-1], last))[0])
         return SearchResult(
-            total=total,
+            total=len(positions),
             hits=hits,
-            facets=facets,
-            next_after=tuple(rows[-1][1:]) if full_page else None,
+            facets=_facet_counts(conn, request, bitmaps, matches.bits, chosen),
+            next_after=next_after,
             distances_km=hit_distances(request.near, hits),
         )
 
@@ -208,20 +230,74 @@ class FileReader:
                 ) from error
 
 
-def _facet_counts(conn: sqlite3.Connection, request: SearchRequest) -> dict[str, list[FacetCount]]:
-    """One pass for every unselected facet, one more per selected facet (multi-select)."""
-    selected = [f for f in q.selected_facets(request) if f in request.facets]
-    plain = [f for f in request.facets if f not in selected]
-    rows = _run(conn, q.counts_sql(request, plain)) if plain else []
-    for facet in selected:
-        rows += _run(conn, q.counts_sql(request, [facet], skip_facet=facet))
-    counts: dict[str, list[FacetCount]] = {facet: [] for facet in request.facets}
-    for facet, value, n in rows:
-        counts[facet].append(FacetCount(value, n))
-    return {
-        facet: sorted(found, key=lambda c: (-c.count, c.value))[: request.facet_size]
-        for facet, found in counts.items()
+def _by_arrays(request: SearchRequest) -> bool:
+    """Whether ``request`` is served from kept matches: pages, not cursors; bitmap facets.
+
+    Cursors (partners' deep walks), distance orders and the facets of thousands of values
+    (communes, arrondissements) take the SQL path.
+    """
+    facets = {*request.facets, *q.selected_facets(request)}
+    return (
+        request.after is None
+        and effective_sort(request) != "distance"
+        and facets.issubset(BITMAP_FACETS)
+    )
+
+
+def _search_sql(conn: sqlite3.Connection, request: SearchRequest, bitmaps: Bitmaps) -> SearchResult:
+    """The search in SQL: temporary tables of matches and selections, a keyset page."""
+    for statement in q.preparation_sql(request):
+        _run(conn, statement)
+    rows = _run(conn, q.hits_sql(request))
+    total = _run(conn, q.total_sql(request))[0][0]
+    matched = bitmaps.rows(_joined(conn, "base")) if q.has_base(request) else bitmaps.everyone
+    chosen = {
+        facet: bitmaps.selection(facet, request.filters[facet])
+        if facet in BITMAP_FACETS
+        else bitmaps.rows(_joined(conn, f"sel_{facet}"))
+        for facet in q.selected_facets(request)
     }
+    full_page = bool(rows) and len(rows) == request.size
+    hits = [_fields(json.loads(row[0]), request.fields) for row in rows]
+    return SearchResult(
+        total=total,
+        hits=hits,
+        facets=_facet_counts(conn, request, bitmaps, matched, chosen),
+        next_after=tuple(rows[-1][1:]) if full_page else None,
+        distances_km=hit_distances(request.near, hits),
+    )
+
+
+def _facet_counts(
+    conn: sqlite3.Connection,
+    request: SearchRequest,
+    bitmaps: Bitmaps,
+    matched: Words,
+    chosen: dict[str, Words],
+) -> dict[str, list[FacetCount]]:
+    """Each facet counted over the ``matched`` rows in every selection but its own.
+
+    Facets with bitmaps are popcounts (``engines.sqlite.facet_bits``); the others, SQL over
+    the temporary tables (only the SQL path counts them).
+    """
+    counts = {}
+    for facet in request.facets:
+        if facet in BITMAP_FACETS:
+            others = (rows for other, rows in chosen.items() if other != facet)
+            within = functools.reduce(np.bitwise_and, others, matched)
+            found = bitmaps.counts(facet, within)
+        else:
+            skip = facet if facet in chosen else None
+            found = [(v, n) for _, v, n in _run(conn, q.counts_sql(request, [facet], skip))]
+        ordered = sorted(found, key=lambda count: (-count[1], count[0]))[: request.facet_size]
+        counts[facet] = [FacetCount(value, n) for value, n in ordered]
+    return counts
+
+
+def _joined(conn: sqlite3.Connection, table: str) -> str | None:
+    """The projects of temporary table ``table`` as one ``group_concat`` text."""
+    joined: str | None = conn.execute(f"SELECT group_concat(project) FROM {table}").fetchone()[0]
+    return joined
 
 
 def _distinctive_terms(conn: sqlite3.Connection, project: Project) -> list[FieldTerm]:

@@ -13,6 +13,7 @@ from cis.text import fold
 from cis.text import sort_key as title_sort_key
 from engines.base import EngineError
 from engines.derived import contributor_count, first_seen_ms, title_words
+from engines.sqlite.facet_bits import write_bitmaps
 from engines.tiles import tile_of
 
 SEARCH_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
@@ -21,7 +22,7 @@ SEARCH_COLUMNS = tuple(f.name for f in SEARCH_FIELDS)
 TITLE_TEXT, SPELLING = "title_text", "spell"
 FTS_COLUMNS = (*SEARCH_COLUMNS, TITLE_TEXT, SPELLING)
 # Stamped in each file (PRAGMA user_version); bumped whenever SCHEMA changes. 0: unstamped.
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 # recent_key of a project without a readable first_seen: after every dated one, and
 # small enough to travel in an API cursor (exact JSON integers stop at 2**53).
 UNDATED = 2**53 - 1
@@ -67,6 +68,15 @@ CREATE TABLE IF NOT EXISTS facet_totals (
     n INTEGER NOT NULL,
     PRIMARY KEY (facet, value)
 ) WITHOUT ROWID;
+-- Each counted facet value's projects as a bitmap of rowids, and the stamp of the write
+-- that made them (engines.sqlite.facet_bits): facet counts are popcounts, not joins.
+CREATE TABLE IF NOT EXISTS facet_bits (
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    bits BLOB NOT NULL,
+    PRIMARY KEY (facet, value)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS facet_bits_stamp (token TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS projects_geo USING rtree(
     project, min_lat, max_lat, min_lon, max_lon
 );
@@ -154,12 +164,13 @@ def _index_row(conn: sqlite3.Connection, row: int, project: Project) -> None:
         conn.execute("INSERT INTO projects_geo VALUES (?, ?, ?, ?, ?)", (row, lat, lat, lon, lon))
 
 
-def refresh_facet_totals(conn: sqlite3.Connection) -> None:
-    """Recount every facet value: the browse page (no query, no filter) reads these counts."""
+def refresh_facet_counts(conn: sqlite3.Connection) -> None:
+    """Recount every facet value (the browse page reads these) and rebuild the bitmaps."""
     conn.execute("DELETE FROM facet_totals")
     conn.execute(
         "INSERT INTO facet_totals SELECT facet, value, count(*) FROM facet_values GROUP BY facet, value"
     )
+    write_bitmaps(conn)
 
 
 def delete_project(conn: sqlite3.Connection, project_id: str) -> bool:
