@@ -21,6 +21,7 @@ from cis.files import replace_durably
 from cis.records import Project
 from engines.base import WriteStats
 from engines.sqlite.facet_bits import BitmapCache
+from engines.sqlite.located import LocatedCache
 from engines.sqlite.matches import MatchCache
 from engines.sqlite.reads import FileReader
 from engines.sqlite.schema import (
@@ -42,6 +43,7 @@ class SqliteEngine(FileReader):
         self.read_timeout = read_timeout
         self.bitmaps = BitmapCache()
         self.matches = MatchCache()
+        self.located = LocatedCache()
 
     def health(self) -> dict[str, object]:
         """File path, size and document count."""

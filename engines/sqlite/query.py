@@ -357,6 +357,15 @@ def sort_position_sql(request: SearchRequest, rowid: int, rank: float) -> Sql:
     )
 
 
+def selection_sql(facet: str, values: tuple[str, ...]) -> Sql:
+    """The projects carrying any of ``values`` of ``facet``, as one ``group_concat`` text."""
+    marks = ", ".join("?" for _ in values)
+    return Sql(
+        f"SELECT group_concat(project) FROM facet_values WHERE facet = ? AND value IN ({marks})",
+        (facet, *values),
+    )
+
+
 def documents_sql(rowids: list[int]) -> Sql:
     """``(rowid, doc)`` of each of ``rowids`` (a page: a few dozen)."""
     return Sql(

@@ -20,8 +20,6 @@ import numpy as np
 from cis.records import Project
 from engines import ranking, spelling
 from engines.base import (
-    BBox,
-    Cluster,
     EngineUnavailable,
     FacetCount,
     GeoPoint,
@@ -40,9 +38,9 @@ from engines.similarity import FieldTerm, distinctive_terms, field_term_counts
 from engines.sqlite import map_query, related
 from engines.sqlite import query as q
 from engines.sqlite.facet_bits import BITMAP_FACETS, BitmapCache, Bitmaps, Words
+from engines.sqlite.located import LocatedCache
 from engines.sqlite.matches import MatchCache
 from engines.sqlite.order import cursor_width
-from engines.tiles import tile_key
 from engines.titles import prefix_terms
 
 SCAN_CHUNK = 500  # rows fetched at a time by a scan
@@ -59,6 +57,7 @@ class FileReader:
     read_timeout: float | None
     bitmaps: BitmapCache
     matches: MatchCache
+    located: LocatedCache
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Hits, total and multi-select facet counts."""
@@ -76,7 +75,7 @@ class FileReader:
     ) -> SearchResult:
         """The search over its kept matches (``engines.sqlite.matches``), narrowed by bitmaps."""
         matches = self.matches.of(conn, bitmaps.stamp, request, bitmaps.words)
-        chosen = {f: bitmaps.selection(f, request.filters[f]) for f in q.selected_facets(request)}
+        chosen = _selections(conn, request, bitmaps)
         narrowing = functools.reduce(np.bitwise_and, chosen.values()) if chosen else None
         positions = matches.narrowed(narrowing)
         page = positions[request.offset : request.offset + request.size]
@@ -106,20 +105,27 @@ class FileReader:
         return json.loads(found[0]) if found else None
 
     def map(self, request: MapRequest) -> MapResult:
-        """The located hits' points when few, else their clusters on the tile grid."""
+        """The located hits' points when few, else their clusters on the tile grid.
+
+        The hits are the search's kept matches narrowed by its selections
+        (``engines.sqlite.located``).
+        """
         search = request.search
         with self._reader() as conn:
             if conn is None:
                 return MapResult(located=0, clusters=[], points=[])
-            for statement in q.preparation_sql(search):
-                _run(conn, statement)
-            located = _run(conn, map_query.located_sql(search))[0][0]
-            if located <= request.max_points:
-                rows = _run(conn, map_query.points_sql(search))
-                points = [MapPoint(pid, title, GeoPoint(lat, lon)) for pid, title, lat, lon in rows]
-                return MapResult(located=located, clusters=[], points=points)
-            rows = _run(conn, map_query.clusters_sql(search, request.precision))
-        return MapResult(located=located, clusters=_clusters(rows, request.precision), points=[])
+            bitmaps = self.bitmaps.of(conn)
+            matches = self.matches.of(conn, bitmaps.stamp, search, bitmaps.words)
+            chosen = _selections(conn, search, bitmaps).values()
+            rowids = self.located.of(conn, bitmaps).rowids(
+                functools.reduce(np.bitwise_and, chosen, matches.bits)
+            )
+            if len(rowids) > request.max_points:
+                clusters = self.located.of(conn, bitmaps).clusters(rowids, request.precision)
+                return MapResult(located=len(rowids), clusters=clusters, points=[])
+            rows = _run(conn, map_query.points_sql(rowids.tolist())) if len(rowids) else []
+        points = [MapPoint(pid, title, GeoPoint(lat, lon)) for pid, title, lat, lon in rows]
+        return MapResult(located=len(rowids), clusters=[], points=points)
 
     def suggest_titles(self, prefix: str, size: int) -> list[TitleSuggestion]:
         """Titles holding every folded word of ``prefix``, the last one as a prefix."""
@@ -251,12 +257,7 @@ def _search_sql(conn: sqlite3.Connection, request: SearchRequest, bitmaps: Bitma
     rows = _run(conn, q.hits_sql(request))
     total = _run(conn, q.total_sql(request))[0][0]
     matched = bitmaps.rows(_joined(conn, "base")) if q.has_base(request) else bitmaps.everyone
-    chosen = {
-        facet: bitmaps.selection(facet, request.filters[facet])
-        if facet in BITMAP_FACETS
-        else bitmaps.rows(_joined(conn, f"sel_{facet}"))
-        for facet in q.selected_facets(request)
-    }
+    chosen = _selections(conn, request, bitmaps)
     full_page = bool(rows) and len(rows) == request.size
     hits = [_fields(json.loads(row[0]), request.fields) for row in rows]
     return SearchResult(
@@ -294,6 +295,21 @@ def _facet_counts(
     return counts
 
 
+def _selections(
+    conn: sqlite3.Connection, request: SearchRequest, bitmaps: Bitmaps
+) -> dict[str, Words]:
+    """Per selected facet, the projects carrying a chosen value (read by SQL without bitmaps)."""
+    chosen = {}
+    for facet in q.selected_facets(request):
+        values = request.filters[facet]
+        if facet in BITMAP_FACETS:
+            chosen[facet] = bitmaps.selection(facet, values)
+        else:
+            sql = q.selection_sql(facet, values)
+            chosen[facet] = bitmaps.rows(conn.execute(sql.text, sql.params).fetchone()[0])
+    return chosen
+
+
 def _joined(conn: sqlite3.Connection, table: str) -> str | None:
     """The projects of temporary table ``table`` as one ``group_concat`` text."""
     joined: str | None = conn.execute(f"SELECT group_concat(project) FROM {table}").fetchone()[0]
@@ -308,18 +324,6 @@ def _distinctive_terms(conn: sqlite3.Connection, project: Project) -> list[Field
     doc_freqs = {(col, term): n for term, col, n in _run(conn, related.doc_freqs_sql(words))}
     docs = conn.execute("SELECT count(*) FROM projects").fetchone()[0]
     return distinctive_terms(counts, doc_freqs, docs)
-
-
-def _clusters(rows: list[Any], precision: int) -> list[Cluster]:
-    return [
-        Cluster(
-            count=n,
-            center=GeoPoint(lat, lon),
-            bounds=BBox(south=south, west=west, north=north, east=east),
-            tile=tile_key(precision, x, y),
-        )
-        for x, y, n, lat, lon, south, west, north, east in rows
-    ]
 
 
 def _distance_km(lat: float | None, lon: float | None, lat0: float, lon0: float) -> float | None:
