@@ -18,7 +18,10 @@ port of 127.0.0.1, once per engine, and wrk (Debian's ``wrk``, from
 * and the search mix's Elasticsearch bodies, as the product's query builder makes them for
   those very requests, sent straight to the node: what the service adds is the rest.
 
-Printed: requests/s, p50 and p99 per path, and the ratios the performance issue asks for.
+Each mix is first sent once, one request at a time, on a service that never saw it (the
+"first answers": nothing cached), then under load for a warm-up, then measured. Printed:
+requests/s, p50 and p99 per path, the CPU each answer cost the service's workers and the
+node, and the ratios the performance issue asks for.
 Without --es-url (or CIS_ELASTICSEARCH_URL) a local node (1 GB heap) is started and removed.
 """
 
@@ -30,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,6 +91,7 @@ PREFIXES = (
 ALIAS = "cis-bench-load"
 NODE_NAME = "bench-load"
 WRK_TIMEOUT_S = 60  # wrk's default (2 s) would count slow answers as errors and hide them
+WARM_UP_S = 5  # of load before each measured run, not measured
 LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -168,9 +173,17 @@ def product_bodies(engine: ElasticsearchEngine, paths: Sequence[str], data_dir: 
     return [json.dumps(search_body(request)) for request in recorder.searches]
 
 
+@dataclass(frozen=True)
+class Service:
+    """A running service: its base URL and the pid of its gunicorn master."""
+
+    base: str
+    pid: int
+
+
 @contextmanager
-def service(data_dir: Path, env: dict[str, str]) -> Iterator[str]:
-    """The service as shipped (gunicorn) over ``data_dir``; yields its base URL."""
+def service(data_dir: Path, env: dict[str, str]) -> Iterator[Service]:
+    """The service as shipped (gunicorn) over ``data_dir``."""
     port = free_port()
     settings = {
         "CIS_DATA_DIR": str(data_dir),
@@ -192,7 +205,7 @@ def service(data_dir: Path, env: dict[str, str]) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, process, log_path)
-        yield base
+        yield Service(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -246,30 +259,78 @@ def parse_wrk(output: str) -> Figures:
     return Figures(rps, latencies["50"], latencies["99"], errors)
 
 
-def warm(base: str, paths: Sequence[str]) -> None:
-    """Every request once, so that no run measures a first answer (caches, JIT)."""
+def first_answers(base: str, paths: Sequence[str]) -> Figures:
+    """Every request once, one at a time, on a service that never saw it: cold latencies."""
+    latencies = []
     for path in paths:
+        started = time.perf_counter()
         try:
             with urllib.request.urlopen(base + path, timeout=60) as answer:
                 answer.read()
         except urllib.error.HTTPError as error:
             raise SystemExit(f"{path}: HTTP {error.code} before any load") from error
+        latencies.append((time.perf_counter() - started) * 1000)
+    ranked = sorted(latencies)
+    p99 = ranked[min(len(ranked) - 1, int(len(ranked) * 0.99))]
+    return Figures(len(ranked) / (sum(ranked) / 1000), statistics.median(ranked), p99, 0)
+
+
+def process_cpu_s(pids: Sequence[int]) -> float:
+    """User and system CPU seconds used so far by ``pids`` (gone ones count 0)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def workers_of(master: int) -> list[int]:
+    """The gunicorn workers: the master's children."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def node_cpu_s(url: str) -> float:
+    """CPU seconds the Elasticsearch node's process used so far."""
+    with urllib.request.urlopen(f"{url}/_nodes/_local/stats/process", timeout=30) as answer:
+        (node,) = json.loads(answer.read())["nodes"].values()
+    return float(node["process"]["cpu"]["total_in_millis"]) / 1000
 
 
 def served_figures(
     engine: Engine, env: dict[str, str], data: Path, projects: list[Project], load: tuple[int, int]
 ) -> dict[str, Figures]:
-    """Index ``projects`` into ``engine``, serve it, and run every mix against the service."""
+    """Index ``projects`` into ``engine``, serve it, and run every mix against the service.
+
+    Each mix's requests are first sent once, one at a time (the first answers: nothing
+    cached yet), then under load for ``WARM_UP_S`` (every worker fills its caches, the JIT
+    compiles), then measured; CPU per answer is split between the service and the node.
+    """
     started = time.perf_counter()
     engine.replace_all(projects)
     print(f"{engine.name}: indexed {len(projects):,} in {time.perf_counter() - started:.0f} s")
     figures = {}
-    with service(data, env) as base:
+    node_url = env.get("CIS_ELASTICSEARCH_URL")
+    with service(data, env) as served:
         for mix, paths in MIXES.items():
-            warm(base, paths)
             name = f"service → {engine.name}: {mix}"
-            figures[name] = wrk(base, paths, *load)
+            figures[f"{name} (first answers)"] = first_answers(served.base, paths)
+            wrk(served.base, paths, load[0], WARM_UP_S)
+            workers = workers_of(served.pid)
+            service_cpu, node_cpu = process_cpu_s(workers), node_cpu_s(node_url) if node_url else 0
+            figures[name] = wrk(served.base, paths, *load)
+            answers = figures[name].rps * load[1]
+            service_cpu = process_cpu_s(workers) - service_cpu
+            node_cpu = node_cpu_s(node_url) - node_cpu if node_url else 0
             print(figures[name].row(name), flush=True)
+            print(
+                f"  CPU per answer: service {service_cpu / answers * 1000:.1f} ms,"
+                f" node {node_cpu / answers * 1000:.1f} ms"
+            )
     return figures
 
 

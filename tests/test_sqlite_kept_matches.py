@@ -3,11 +3,12 @@
 Specification: whatever a search is served from (its kept matches narrowed by bitmaps, or
 the SQL path of temporary tables and a keyset page), the answer is the same: hits in the
 same order, the same total, the same facet counts and the same cursor; a write makes every
-reader drop what it kept; what is kept stays within its budget.
+reader drop what it kept; what is kept stays within its budget, computed once per key.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 
 from engines.base import BBox, GeoPoint, SearchRequest
 from engines.sqlite.engine import SqliteEngine
-from engines.sqlite.matches import MatchCache
+from engines.sqlite.kept import Kept
 from engines.sqlite.reads import _search_sql
 from tests.factories import project
 from tests.synthetic_projects import synthetic_projects
@@ -76,14 +77,37 @@ def test_a_write_makes_readers_drop_what_they_kept(tmp_path: Path) -> None:
     assert {c.value: c.count for c in after.facets["domain"]} == {"sust_env": 1, "habitat": 1}
 
 
-def test_what_is_kept_stays_within_its_budget(engine: SqliteEngine) -> None:
-    small = MatchCache(budget_bytes=1)
-    with engine._reader() as conn:
-        assert conn is not None
-        stamp, words = engine.bitmaps.of(conn).stamp, engine.bitmaps.of(conn).words
-        for text in ("jardin", "vélo", "culture"):
-            small.of(conn, stamp, SearchRequest(text=text), words)
-    assert len(small._kept) == 1  # the last one only: never more than the budget but one
+def test_what_is_kept_stays_within_its_budget() -> None:
+    kept, computed = Kept(budget_bytes=100), []
+
+    def answer(key: str) -> str:
+        computed.append(key)
+        return key.upper()
+
+    for key in ("a", "b", "c", "b"):  # 40 bytes each: two fit
+        assert kept.get(key, lambda key=key: answer(key), lambda _: 40) == key.upper()
+    assert computed == ["a", "b", "c"] and len(kept) == 2  # "a" went first; "b" was kept
+
+
+def test_threads_asking_for_one_answer_at_once_compute_it_once() -> None:
+    kept, started, release = Kept(), threading.Event(), threading.Event()
+    computed: list[int] = []
+
+    def slow() -> int:
+        computed.append(1)
+        started.set()
+        release.wait(timeout=30)
+        return 42
+
+    threads = [threading.Thread(target=kept.get, args=("k", slow, lambda _: 8)) for _ in range(4)]
+    threads[0].start()
+    assert started.wait(timeout=30)
+    for thread in threads[1:]:
+        thread.start()
+    release.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert computed == [1] and kept.get("k", slow, lambda _: 8) == 42
 
 
 def test_a_facet_of_thousands_of_values_is_counted_by_sql_with_the_same_answer(

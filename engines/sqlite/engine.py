@@ -21,8 +21,8 @@ from cis.files import replace_durably
 from cis.records import Project
 from engines.base import WriteStats
 from engines.sqlite.facet_bits import BitmapCache
+from engines.sqlite.kept import Kept
 from engines.sqlite.located import LocatedCache
-from engines.sqlite.matches import MatchCache
 from engines.sqlite.reads import FileReader
 from engines.sqlite.schema import (
     check_layout,
@@ -42,7 +42,7 @@ class SqliteEngine(FileReader):
         self.path = path
         self.read_timeout = read_timeout
         self.bitmaps = BitmapCache()
-        self.matches = MatchCache()
+        self.kept = Kept()
         self.located = LocatedCache()
 
     def health(self) -> dict[str, object]:

@@ -4,7 +4,7 @@ Key concepts: a search's hits are its *matches* (the rows its text, viewport and
 keep, ranked) narrowed by facet selections. Matching and ranking are most of a search's
 time (several FTS5 passes, a grouping over every match); selecting, counting and cutting a
 page are not. So the matches of a request are computed once per file stamp and kept
-(``MatchCache``, least recently used first out, bounded in bytes) as rowids in order with
+(``engines.sqlite.kept``) as rowids in order with
 their ranks and a bitmap; selections (``engines.sqlite.facet_bits``), the total, the facet
 counts and the page are then array operations, and page 2 of "jardin partagé", or the
 same text in another département, reads no FTS5 at all. Elasticsearch's request cache
@@ -14,8 +14,6 @@ does the same for the other engine; the answers are the embedded engine's own, u
 from __future__ import annotations
 
 import sqlite3
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -26,9 +24,6 @@ from engines.base import SearchRequest, effective_sort
 from engines.sqlite import query as q
 from engines.sqlite.facet_bits import Words, rowid_words
 
-# Per process: ~1.6 MB for a query matching 100,000 projects, 0.4 MB for 25,000.
-CACHE_BYTES = 64 << 20
-
 
 @dataclass(frozen=True)
 class Matches:
@@ -38,7 +33,6 @@ class Matches:
     ranks: npt.NDArray[np.float64]  # aligned with ``rowids`` (0 when not ranked)
     bits: Words  # the same rows as a bitmap
 
-    @property
     def nbytes(self) -> int:
         """Memory held, for the cache's budget."""
         return int(self.rowids.nbytes + self.ranks.nbytes + self.bits.nbytes)
@@ -76,32 +70,3 @@ def compute_matches(conn: sqlite3.Connection, request: SearchRequest, words: int
     for statement in q.drop_base_sql():
         conn.execute(statement.text)
     return Matches(rowids, pairs[:, 1], rowid_words(rowids, words))
-
-
-class MatchCache:
-    """Matches by (file stamp, ``match_key``), the least recently used dropped past a budget."""
-
-    def __init__(self, budget_bytes: int = CACHE_BYTES) -> None:
-        self.budget_bytes = budget_bytes
-        self._kept: OrderedDict[tuple[str, Hashable], Matches] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def of(
-        self, conn: sqlite3.Connection, stamp: str, request: SearchRequest, words: int
-    ) -> Matches:
-        """The matches of ``request`` in the file stamped ``stamp`` (computed if not kept)."""
-        key = (stamp, match_key(request))
-        with self._lock:
-            if (found := self._kept.get(key)) is not None:
-                self._kept.move_to_end(key)
-                return found
-        matches = compute_matches(conn, request, words)
-        with self._lock:
-            if key not in self._kept:
-                self._kept[key] = matches
-                self._bytes += matches.nbytes
-            while self._bytes > self.budget_bytes and len(self._kept) > 1:
-                _, dropped = self._kept.popitem(last=False)
-                self._bytes -= dropped.nbytes
-        return matches

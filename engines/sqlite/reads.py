@@ -37,9 +37,10 @@ from engines.geo import circle, haversine_km, hit_distances
 from engines.similarity import FieldTerm, distinctive_terms, field_term_counts
 from engines.sqlite import map_query, related
 from engines.sqlite import query as q
-from engines.sqlite.facet_bits import BITMAP_FACETS, BitmapCache, Bitmaps, Words
+from engines.sqlite.facet_bits import BITMAP_FACETS, BitmapCache, Bitmaps, Words, stamp_of
+from engines.sqlite.kept import Kept
 from engines.sqlite.located import LocatedCache
-from engines.sqlite.matches import MatchCache
+from engines.sqlite.matches import Matches, compute_matches, match_key
 from engines.sqlite.order import cursor_width
 from engines.titles import prefix_terms
 
@@ -56,7 +57,7 @@ class FileReader:
     path: Path
     read_timeout: float | None
     bitmaps: BitmapCache
-    matches: MatchCache
+    kept: Kept
     located: LocatedCache
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -74,7 +75,7 @@ class FileReader:
         self, conn: sqlite3.Connection, request: SearchRequest, bitmaps: Bitmaps
     ) -> SearchResult:
         """The search over its kept matches (``engines.sqlite.matches``), narrowed by bitmaps."""
-        matches = self.matches.of(conn, bitmaps.stamp, request, bitmaps.words)
+        matches = self._matches(conn, request, bitmaps)
         chosen = _selections(conn, request, bitmaps)
         narrowing = functools.reduce(np.bitwise_and, chosen.values()) if chosen else None
         positions = matches.narrowed(narrowing)
@@ -104,6 +105,16 @@ class FileReader:
             found = row.fetchone() if row else None
         return json.loads(found[0]) if found else None
 
+    def _matches(
+        self, conn: sqlite3.Connection, request: SearchRequest, bitmaps: Bitmaps
+    ) -> Matches:
+        """The rows ``request``'s text and geography keep, computed once per file stamp."""
+        return self.kept.get(
+            (bitmaps.stamp, "matches", match_key(request)),
+            lambda: compute_matches(conn, request, bitmaps.words),
+            Matches.nbytes,
+        )
+
     def map(self, request: MapRequest) -> MapResult:
         """The located hits' points when few, else their clusters on the tile grid.
 
@@ -115,7 +126,7 @@ class FileReader:
             if conn is None:
                 return MapResult(located=0, clusters=[], points=[])
             bitmaps = self.bitmaps.of(conn)
-            matches = self.matches.of(conn, bitmaps.stamp, search, bitmaps.words)
+            matches = self._matches(conn, search, bitmaps)
             chosen = _selections(conn, search, bitmaps).values()
             rowids = self.located.of(conn, bitmaps).rowids(
                 functools.reduce(np.bitwise_and, chosen, matches.bits)
@@ -133,8 +144,15 @@ class FileReader:
         if not terms or size < 1:
             return []
         with self._reader() as conn:
-            rows = _run(conn, related.suggest_sql(terms, size)) if conn else []
-        return [TitleSuggestion(*row) for row in rows]
+            if conn is None:
+                return []
+            return self.kept.get(
+                (stamp_of(conn), "titles", tuple(terms), size),
+                lambda: [
+                    TitleSuggestion(*row) for row in _run(conn, related.suggest_sql(terms, size))
+                ],
+                lambda found: 64 + 256 * len(found),  # a few short strings each
+            )
 
     def similar(
         self,
