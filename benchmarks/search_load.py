@@ -313,11 +313,18 @@ def served_figures(
     started = time.perf_counter()
     engine.replace_all(projects)
     print(f"{engine.name}: indexed {len(projects):,} in {time.perf_counter() - started:.0f} s")
+    return service_figures(engine.name, env, data, load)
+
+
+def service_figures(
+    engine_name: str, env: dict[str, str], data: Path, load: tuple[int, int]
+) -> dict[str, Figures]:
+    """Serve the index ``env`` names and run every mix against the service (see above)."""
     figures = {}
     node_url = env.get("CIS_ELASTICSEARCH_URL")
     with service(data, env) as served:
         for mix, paths in MIXES.items():
-            name = f"service → {engine.name}: {mix}"
+            name = f"service → {engine_name}: {mix}"
             figures[f"{name} (first answers)"] = first_answers(served.base, paths)
             wrk(served.base, paths, load[0], WARM_UP_S)
             workers = workers_of(served.pid)
@@ -373,12 +380,17 @@ def main() -> None:
     print_report(figures, len(projects), args.connections)
 
 
-def print_report(figures: dict[str, Figures], projects: int, connections: int) -> None:
-    """Every run's figures, then the ratios the performance targets are stated in."""
+def print_mixes(figures: dict[str, Figures], projects: int, connections: int) -> None:
+    """Every run's figures, one row each."""
     print(f"\n{projects:,} projects, {connections} connections")
     print(f"{'path':44s} {'req/s':>8s} {'p50 ms':>9s} {'p99 ms':>9s} {'errors':>7s}")
     for name, one in figures.items():
         print(one.row(name))
+
+
+def print_report(figures: dict[str, Figures], projects: int, connections: int) -> None:
+    """Every run's figures, then the ratios the performance targets are stated in."""
+    print_mixes(figures, projects, connections)
     direct = figures["elasticsearch directly: search bodies"]
     es = figures["service → elasticsearch: search"]
     print(
