@@ -22,59 +22,46 @@ SUMMARY_FRAGMENT = 200  # characters of summary shown around the first match
 
 
 class Highlighter:
-    """Marks the words of one query's concepts in the hits of one answer.
-
-    Built once per answer: the stems searched for are gathered once, and each written word
-    is judged once (tiles repeat words: templated summaries, the town, the kind).
-    """
+    """Marks the words of one query's concepts in the hits of one answer."""
 
     def __init__(self, concepts: tuple[Concept, ...]) -> None:
         self.wanted = frozenset(s for c in concepts for phrase in c.phrases for s in phrase)
-        self._judged: dict[str, bool] = {}
 
     def __call__(self, title: str, summary: str) -> dict[str, str]:
         """``{"title": …, "summary": …}`` for the fields where a query concept matched."""
         if not self.wanted:  # browsing: nothing to mark
             return {}
         found = {
-            "title": self.highlight(title),
-            "summary": self.highlight(summary, limit=SUMMARY_FRAGMENT),
+            "title": highlight(self.wanted, title),
+            "summary": highlight(self.wanted, summary, SUMMARY_FRAGMENT),
         }
         return {field: fragment for field, fragment in found.items() if fragment}
 
-    def highlight(self, text: str, *, limit: int | None = None) -> str | None:
-        """``text`` escaped with matched words in ``<mark>``; None when no word matched.
 
-        With ``limit``, a fragment of about that many characters starting shortly before
-        the first match, with "…" where text was cut.
-        """
-        matches = self._matches(text)
-        if not matches:
-            return None
-        start, end = 0, len(text)
-        if limit is not None and len(text) > limit:
-            start = max(0, text.rfind(" ", 0, max(0, matches[0].start() - limit // 4)) + 1)
-            end = min(len(text), start + limit)
-        pieces, position = ["…" if start else ""], start
-        for match in matches:
-            if match.start() < start or match.end() > end:
-                continue
-            pieces += [escape(text[position : match.start()]), f"<mark>{escape(match[0])}</mark>"]
-            position = match.end()
-        pieces += [escape(text[position:end]), "…" if end < len(text) else ""]
-        return "".join(pieces)
+# Answers repeat (the first page of a common query, the same tiles under other filters):
+# each (query, text) is marked once per process.
+@lru_cache(maxsize=1 << 14)
+def highlight(wanted: frozenset[str], text: str, limit: int | None = None) -> str | None:
+    """``text`` escaped with the words whose stems are ``wanted`` in ``<mark>``; None if none.
 
-    def _matches(self, text: str) -> list[re.Match[str]]:
-        """The words of ``text`` whose stems the query searched for (the loop is the hot path)."""
-        judged, wanted, found = self._judged, self.wanted, []
-        for match in _WORD.finditer(text):
-            word = match[0]
-            hit = judged.get(word)
-            if hit is None:
-                hit = judged[word] = not wanted.isdisjoint(_stems_of(word))
-            if hit:
-                found.append(match)
-        return found
+    With ``limit``, a fragment of about that many characters starting shortly before
+    the first match, with "…" where text was cut.
+    """
+    matches = [m for m in _WORD.finditer(text) if not wanted.isdisjoint(_stems_of(m[0]))]
+    if not matches:
+        return None
+    start, end = 0, len(text)
+    if limit is not None and len(text) > limit:
+        start = max(0, text.rfind(" ", 0, max(0, matches[0].start() - limit // 4)) + 1)
+        end = min(len(text), start + limit)
+    pieces, position = ["…" if start else ""], start
+    for match in matches:
+        if match.start() < start or match.end() > end:
+            continue
+        pieces += [escape(text[position : match.start()]), f"<mark>{escape(match[0])}</mark>"]
+        position = match.end()
+    pieces += [escape(text[position:end]), "…" if end < len(text) else ""]
+    return "".join(pieces)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -6,7 +6,6 @@ A read before the first index (no file yet) answers empty.
 from __future__ import annotations
 
 import functools
-import json
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
+import orjson
 
 from cis.records import Project
 from engines import ranking, spelling
@@ -82,7 +82,7 @@ class FileReader:
         page = positions[request.offset : request.offset + request.size]
         rowids = matches.rowids[page].tolist()
         documents = dict(_run(conn, q.documents_sql(rowids))) if rowids else {}
-        hits = [_fields(json.loads(documents[rowid]), request.fields) for rowid in rowids]
+        hits = [_fields(orjson.loads(documents[rowid]), request.fields) for rowid in rowids]
         next_after = None
         if hits and len(hits) == request.size:  # a full page: where the next one starts
             last = float(matches.ranks[page[-1]])
@@ -103,7 +103,7 @@ class FileReader:
                 (project_id,),
             )
             found = row.fetchone() if row else None
-        return json.loads(found[0]) if found else None
+        return orjson.loads(found[0]) if found else None
 
     def _matches(
         self, conn: sqlite3.Connection, request: SearchRequest, bitmaps: Bitmaps
@@ -173,13 +173,13 @@ class FileReader:
             )
             if not conn or not found:
                 return None
-            project: Project = json.loads(found[1])
+            project: Project = orjson.loads(found[1])
             terms = _distinctive_terms(conn, project)
             around = circle(SearchRequest(near=near, radius_km=radius_km))
             codes = sorted(set(project["codes"]))
             sql = related.similar_sql(found[0], terms, codes, size, around)
             rows = _run(conn, sql) if sql else []
-        return [json.loads(row[0]) for row in rows]
+        return [orjson.loads(row[0]) for row in rows]
 
     def corrections(self, words: Sequence[str]) -> dict[str, str]:
         """Each unknown word of ``words`` with the indexed word it likely misspells."""
@@ -214,7 +214,7 @@ class FileReader:
             sql = q.hits_sql(whole, paged=False)
             cursor = conn.execute(sql.text, sql.params)
             while rows := cursor.fetchmany(SCAN_CHUNK):
-                yield from (json.loads(row[0]) for row in rows)
+                yield from (orjson.loads(row[0]) for row in rows)
 
     def stats(self) -> IndexStats:
         """Projects, distinct contributors and multi-listed projects."""
@@ -277,7 +277,7 @@ def _search_sql(conn: sqlite3.Connection, request: SearchRequest, bitmaps: Bitma
     matched = bitmaps.rows(_joined(conn, "base")) if q.has_base(request) else bitmaps.everyone
     chosen = _selections(conn, request, bitmaps)
     full_page = bool(rows) and len(rows) == request.size
-    hits = [_fields(json.loads(row[0]), request.fields) for row in rows]
+    hits = [_fields(orjson.loads(row[0]), request.fields) for row in rows]
     return SearchResult(
         total=total,
         hits=hits,
