@@ -32,6 +32,7 @@ REQUESTS = [
     SearchRequest(text="atelier", near=GeoPoint(46.56, 3.33), radius_km=60.0),
     SearchRequest(text="culture", sort="recent", size=5),
     SearchRequest(filters={"departement": ("03", "35")}, sort="title", page=3, size=4),
+    SearchRequest(text="atelier", filters={"commune": ("03190", "35238")}, facets=ALL_FACETS),
     SearchRequest(text="repair café", size=0, facets=()),
     SearchRequest(text="introuvablissime"),
 ]

@@ -128,11 +128,10 @@ class FileReader:
             bitmaps = self.bitmaps.of(conn)
             matches = self._matches(conn, search, bitmaps)
             chosen = _selections(conn, search, bitmaps).values()
-            rowids = self.located.of(conn, bitmaps).rowids(
-                functools.reduce(np.bitwise_and, chosen, matches.bits)
-            )
+            located = self.located.of(conn, bitmaps)
+            rowids = located.rowids(functools.reduce(np.bitwise_and, chosen, matches.bits))
             if len(rowids) > request.max_points:
-                clusters = self.located.of(conn, bitmaps).clusters(rowids, request.precision)
+                clusters = located.clusters(rowids, request.precision)
                 return MapResult(located=len(rowids), clusters=clusters, points=[])
             rows = _run(conn, map_query.points_sql(rowids.tolist())) if len(rowids) else []
         points = [MapPoint(pid, title, GeoPoint(lat, lon)) for pid, title, lat, lon in rows]
@@ -255,16 +254,16 @@ class FileReader:
 
 
 def _by_arrays(request: SearchRequest) -> bool:
-    """Whether ``request`` is served from kept matches: pages, not cursors; bitmap facets.
+    """Whether ``request`` is served from kept matches: pages, not cursors; bitmap counts.
 
-    Cursors (partners' deep walks), distance orders and the facets of thousands of values
-    (communes, arrondissements) take the SQL path.
+    Cursors (partners' deep walks), distance orders (a new point each time: nothing to
+    keep) and counts of the facets of thousands of values (communes, arrondissements)
+    take the SQL path.
     """
-    facets = {*request.facets, *q.selected_facets(request)}
     return (
         request.after is None
         and effective_sort(request) != "distance"
-        and facets.issubset(BITMAP_FACETS)
+        and set(request.facets).issubset(BITMAP_FACETS)
     )
 
 
