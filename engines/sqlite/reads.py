@@ -188,15 +188,12 @@ class FileReader:
         with self._reader() as conn:
             if conn is None:
                 return {}
-            conn.execute(related.VOCABULARY_SQL)
-            known = {row[0] for row in _run(conn, related.known_words_sql(wanted))}
-            found = {}
-            for word in (w for w in wanted if w not in known):
-                prefix, edits = word[: spelling.PREFIX_LENGTH], spelling.max_edits(word)
-                rows = _run(conn, related.spelling_candidates_sql(word, prefix, edits))
-                if correction := spelling.best_correction(word, rows):
-                    found[word] = correction
-        return found
+            kept = self.kept.get(
+                (stamp_of(conn), "corrections", tuple(wanted)),
+                lambda: _corrections(conn, wanted),
+                lambda found: 64 + 128 * len(found),
+            )
+        return dict(kept)  # the caller's own: the kept one is shared
 
     def scan(self, request: SearchRequest) -> Iterator[Project]:
         """Every hit in the search's order, read from one cursor in chunks.
@@ -251,6 +248,19 @@ class FileReader:
                 raise EngineUnavailable(
                     f"the index did not answer within {self.read_timeout} s"
                 ) from error
+
+
+def _corrections(conn: sqlite3.Connection, wanted: list[str]) -> dict[str, str]:
+    """Each of ``wanted`` the vocabulary lacks, with the indexed word it likely misspells."""
+    conn.execute(related.VOCABULARY_SQL)
+    known = {row[0] for row in _run(conn, related.known_words_sql(wanted))}
+    found = {}
+    for word in (w for w in wanted if w not in known):
+        prefix, edits = word[: spelling.PREFIX_LENGTH], spelling.max_edits(word)
+        rows = _run(conn, related.spelling_candidates_sql(word, prefix, edits))
+        if correction := spelling.best_correction(word, rows):
+            found[word] = correction
+    return found
 
 
 def _by_arrays(request: SearchRequest) -> bool:
