@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engines.base import BBox, GeoPoint, SearchRequest
+from engines.base import BBox, GeoPoint, MapRequest, SearchRequest
 from engines.sqlite.engine import SqliteEngine
 from engines.sqlite.kept import Kept
 from engines.sqlite.reads import _search_sql
@@ -71,11 +71,12 @@ def test_a_write_makes_readers_drop_what_they_kept(tmp_path: Path) -> None:
     engine = SqliteEngine(tmp_path / "cis.sqlite3")
     engine.replace_all([project("p-one", "Jardin partagé", domains=["sust_env"])])
     asked = SearchRequest(text="jardin", facets=("domain",))
-    assert engine.search(asked).total == 1
+    assert engine.search(asked).total == engine.map(MapRequest(asked)).located == 1
     engine.apply_changes([project("p-two", "Jardin des voisins", domains=["habitat"])], [])
     after = engine.search(asked)
     assert {p["id"] for p in after.hits} == {"p-one", "p-two"}
     assert {c.value: c.count for c in after.facets["domain"]} == {"sust_env": 1, "habitat": 1}
+    assert [p.id for p in engine.map(MapRequest(asked)).points] == ["p-one", "p-two"]
 
 
 def test_what_is_kept_stays_within_its_budget() -> None:

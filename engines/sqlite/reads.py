@@ -119,21 +119,36 @@ class FileReader:
         """The located hits' points when few, else their clusters on the tile grid.
 
         The hits are the search's kept matches narrowed by its selections
-        (``engines.sqlite.located``).
+        (``engines.sqlite.located``); a view asked for again (the landing map, a région)
+        is kept whole.
         """
         search = request.search
         with self._reader() as conn:
             if conn is None:
                 return MapResult(located=0, clusters=[], points=[])
             bitmaps = self.bitmaps.of(conn)
-            matches = self._matches(conn, search, bitmaps)
-            chosen = _selections(conn, search, bitmaps).values()
-            located = self.located.of(conn, bitmaps)
-            rowids = located.rowids(functools.reduce(np.bitwise_and, chosen, matches.bits))
-            if len(rowids) > request.max_points:
-                clusters = located.clusters(rowids, request.precision)
-                return MapResult(located=len(rowids), clusters=clusters, points=[])
-            rows = _run(conn, map_query.points_sql(rowids.tolist())) if len(rowids) else []
+            view = (
+                match_key(search),
+                _selection_key(search),
+                request.precision,
+                request.max_points,
+            )
+            return self.kept.get(
+                (bitmaps.stamp, "map", view),
+                lambda: self._map(conn, request, bitmaps),
+                lambda found: 256 + 160 * (len(found.clusters) + len(found.points)),
+            )
+
+    def _map(self, conn: sqlite3.Connection, request: MapRequest, bitmaps: Bitmaps) -> MapResult:
+        search = request.search
+        matches = self._matches(conn, search, bitmaps)
+        chosen = _selections(conn, search, bitmaps).values()
+        located = self.located.of(conn, bitmaps)
+        rowids = located.rowids(functools.reduce(np.bitwise_and, chosen, matches.bits))
+        if len(rowids) > request.max_points:
+            clusters = located.clusters(rowids, request.precision)
+            return MapResult(located=len(rowids), clusters=clusters, points=[])
+        rows = _run(conn, map_query.points_sql(rowids.tolist())) if len(rowids) else []
         points = [MapPoint(pid, title, GeoPoint(lat, lon)) for pid, title, lat, lon in rows]
         return MapResult(located=len(rowids), clusters=[], points=points)
 
@@ -261,6 +276,13 @@ def _corrections(conn: sqlite3.Connection, wanted: list[str]) -> dict[str, str]:
         if correction := spelling.best_correction(word, rows):
             found[word] = correction
     return found
+
+
+def _selection_key(request: SearchRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The request's selections in a canonical, hashable form."""
+    return tuple(
+        (facet, tuple(sorted(request.filters[facet]))) for facet in q.selected_facets(request)
+    )
 
 
 def _by_arrays(request: SearchRequest) -> bool:
