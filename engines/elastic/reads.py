@@ -32,6 +32,8 @@ from engines.elastic.map_query import clusters, clusters_body, points_body
 from engines.elastic.query import scan_body, search_body, stats_body
 from engines.elastic.related import (
     corrections,
+    known_words,
+    known_words_body,
     similar_body,
     spelling_body,
     suggest_body,
@@ -146,14 +148,23 @@ class AliasReader:
         return [suggestion(hit["_source"]) for hit in response["hits"]["hits"]]
 
     def corrections(self, words: Sequence[str]) -> dict[str, str]:
-        """Each unknown word of ``words`` with the indexed word it likely misspells."""
+        """Each unknown word of ``words`` with the indexed word it likely misspells.
+
+        Known words are found by a cached count first; only the others go to the suggester.
+        """
         wanted = spelling.checked(words)
         if not wanted:
             return {}
         with translated_errors(self.url):
             try:
+                counted = self.reader.search(
+                    index=self.alias, request_cache=REQUEST_CACHE, **known_words_body(wanted)
+                )
+                missing = [word for word in wanted if word not in known_words(dict(counted))]
+                if not missing:
+                    return {}
                 response = self.reader.search(
-                    index=self.alias, request_cache=REQUEST_CACHE, **spelling_body(wanted)
+                    index=self.alias, request_cache=REQUEST_CACHE, **spelling_body(missing)
                 )
             except NotFoundError:
                 return {}

@@ -104,6 +104,22 @@ def spelling_body(words: list[str]) -> dict[str, Any]:
     return {"size": 0, "suggest": {"spelling": {"text": " ".join(words), "term": suggester}}}
 
 
+def known_words_body(words: list[str]) -> dict[str, Any]:
+    """How many projects hold each of ``words`` in their typo vocabulary, in one count.
+
+    A size-0 aggregation, which the shard request cache keeps (a suggester request never
+    is): words some project holds need no suggester, which proposes only for missing ones.
+    """
+    found = {word: {"term": {"spell": word}} for word in words}
+    return {"size": 0, "aggs": {"known": {"filters": {"filters": found}}}}
+
+
+def known_words(response: dict[str, Any]) -> set[str]:
+    """The words of a ``known_words_body`` answer that some project holds."""
+    buckets = response["aggregations"]["known"]["buckets"]
+    return {word for word, bucket in buckets.items() if bucket["doc_count"]}
+
+
 def corrections(response: dict[str, Any]) -> dict[str, str]:
     """Word → correction from a ``spelling_body`` answer."""
     found = {}
