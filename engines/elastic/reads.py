@@ -44,10 +44,11 @@ from engines.titles import prefix_terms
 from mappings import hidden_fields
 
 SCAN_CHUNK = 1000  # hits per search_after page of a scan
-# Reads the public repeats (a search's page and its facet counts, map cells, completions)
-# are answered from the shard request cache until the index changes: ES caches only
-# size-0 requests unless asked. At 100,000 projects it cuts a cached search from ~20 ms
-# to ~2 ms of node time (``benchmarks.search_load``). Scans, gets and similar stay uncached.
+# Reads the public repeats (a search's page and its facet counts, map cells, completions,
+# a project page's similar projects) are answered from the shard request cache until the
+# index changes: ES caches only size-0 requests unless asked. At 100,000 projects it cuts
+# a cached search from ~20 ms to ~2 ms of node time (``benchmarks.search_load``). Scans
+# and gets stay uncached.
 REQUEST_CACHE = True
 
 
@@ -183,7 +184,7 @@ class AliasReader:
         with translated_errors(self.url):
             try:
                 body = similar_body(project, size, near, radius_km)
-                response = self.reader.search(index=self.alias, request_cache=True, **body)
+                response = self.reader.search(index=self.alias, request_cache=REQUEST_CACHE, **body)
             except NotFoundError:  # the index was swapped away meanwhile
                 return None
         return [hit["_source"] for hit in response["hits"]["hits"]]

@@ -3,9 +3,9 @@
 Key concepts: every located project's point and finest tile are read once per file stamp
 into arrays indexed by rowid (``Located``). A map request's rows are its search's kept
 matches (``engines.sqlite.matches``) narrowed by selection bitmaps; its clusters are then a
-grouping of those rows' coarser tiles in numpy, in the order and with the figures the SQL
-of ``engines.sqlite.map_query`` gives (most populated first, then by tile), and its few
-points are read by rowid.
+grouping of those rows' coarser tiles in numpy, cut and ordered as Elasticsearch's
+``geotile_grid`` is (most populated first, then by tile: ``tests/test_engine_map.py``), and
+its few points are read by rowid (``engines.sqlite.map_query``).
 """
 
 from __future__ import annotations
